@@ -1,0 +1,13 @@
+"""nnbook: the tested numpy reference code behind *Training Neural Networks, Part I*.
+
+Layers, from the bottom up:
+
+* reference code a reader can reuse — :mod:`nnbook.activations`, :mod:`nnbook.init`;
+* :mod:`nnbook.experiments` — pure functions, configuration in, results out (never plot);
+* :mod:`nnbook.figures` (with :mod:`nnbook.style`) — results in, matplotlib Figure out.
+"""
+
+from nnbook import activations, init
+
+__version__ = "0.1.0"
+__all__ = ["activations", "init", "__version__"]

@@ -1,0 +1,5 @@
+"""The book's experiments: pure functions, configuration in, results out. They never plot."""
+
+from nnbook.experiments import activations
+
+__all__ = ["activations"]

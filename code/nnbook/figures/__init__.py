@@ -1,0 +1,22 @@
+"""The book's figures: each function takes finished results and returns a matplotlib Figure.
+
+A figure function never trains or samples: experiments in :mod:`nnbook.experiments` do
+that. Figures are created without pyplot, so nothing is left open and a notebook shows each
+returned figure exactly once.
+"""
+
+from nnbook.figures.activations import (
+    activation_family,
+    activation_panels,
+    maxout_pieces,
+    rrelu_band,
+    selu_constants_figure,
+)
+
+__all__ = [
+    "activation_panels",
+    "activation_family",
+    "rrelu_band",
+    "maxout_pieces",
+    "selu_constants_figure",
+]
