@@ -18,6 +18,15 @@ def _plot_function_and_slope(ax, f, x, color, label_f="f(x)", label_g="f′(x)")
     ax.plot(x, f.grad(x), color=color, ls="--", lw=1.5, alpha=0.8, label=label_g)
 
 
+_SYMBOLS = {"alpha": "α", "beta": "β", "lower": "l", "upper": "u"}
+
+
+def _title(f) -> str:
+    """The activation's name with its numeric parameters, e.g. ``elu α=1``."""
+    params = [f"{_SYMBOLS.get(k, k)}={v:.3g}" for k, v in f.params().items() if isinstance(v, float)]
+    return " ".join([f.name, *params])
+
+
 @styled
 def activation_panels(fs, *, ncols: int = 4, x=None, titles=None):
     """One panel per activation: the function (solid) and its derivative (dashed).
@@ -43,8 +52,7 @@ def activation_panels(fs, *, ncols: int = 4, x=None, titles=None):
             continue
         f = fs[i]
         _plot_function_and_slope(ax, f, x, style.color(f.name))
-        title = titles[i] if titles else (f.name + "".join(f" {k}={v:g}" for k, v in f.params().items()
-                                                            if isinstance(v, float)))
+        title = titles[i] if titles else _title(f)
         ax.set_title(title)
         ax.set_xlim(x[0], x[-1])
         if i % ncols == 0:

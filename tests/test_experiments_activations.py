@@ -1,0 +1,103 @@
+"""Tests of the activation chapter's experiments and tables."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nnbook import activations as act
+from nnbook import report
+from nnbook.experiments import activations as exp
+
+
+def test_gaussian_moments_of_known_functions():
+    m, s = exp.gaussian_moments("relu")
+    assert m == pytest.approx(1 / math.sqrt(2 * math.pi), abs=1e-8)
+    assert s == pytest.approx(0.5, abs=1e-8)
+    m, s = exp.gaussian_moments("identity")
+    assert abs(m) < 1e-12 and s == pytest.approx(1.0, abs=1e-8)
+    assert exp.gaussian_moments("sigmoid")[0] == pytest.approx(0.5, abs=1e-10)
+
+
+def test_properties_match_hand_analysis():
+    props = {p.name: p for p in exp.activation_properties(act.names())}
+    assert props["sigmoid"].range_text == "(0, 1)"
+    assert props["tanh"].range_text == "(−1, 1)"
+    assert props["relu"].range_text == "[0, ∞)"
+    assert props["leaky_relu"].range_text == "(−∞, ∞)"
+    assert props["elu"].range_text == "(−1, ∞)"
+    assert props["softplus"].range_text == "(0, ∞)"
+    assert props["gelu"].low == pytest.approx(-0.16997, abs=1e-4) and props["gelu"].low_attained
+    assert props["sigmoid"].max_slope == pytest.approx(0.25)
+    assert props["tanh"].max_slope == pytest.approx(1.0)
+    assert {n for n, p in props.items() if p.zero_centered} == {"identity", "tanh", "selu"}
+    assert props["sigmoid"].saturates == "both sides" and props["tanh"].saturates == "both sides"
+    assert props["relu"].saturates.startswith("x < 0") and props["leaky_relu"].saturates == "no"
+    assert props["step"].saturates.startswith("everywhere")
+    assert not props["gelu"].monotonic and not props["silu"].monotonic and props["elu"].monotonic
+    assert props["step"].continuity == "jump at 0"
+    assert props["relu"].continuity == "kink at 0" and props["selu"].continuity == "kink at 0"
+    assert props["elu"].continuity == "smooth" and props["gelu"].continuity == "smooth"
+    assert props["elu"].mean_output > 0.1  # ELU is closer to zero-centred than ReLU, not zero-centred
+    assert props["elu"].mean_output < props["relu"].mean_output
+
+
+def test_selu_curves_agree_with_closed_form():
+    curves = exp.selu_moment_curves(np.linspace(0.5, 3.0, 26))
+    lam, alpha = act.selu_constants()
+    assert abs(curves.alpha_star - alpha) < 1e-7
+    assert abs(curves.lambda_star - lam) < 1e-7
+    assert np.all(np.diff(curves.mean) < 0)  # larger alpha, more negative mass
+    with pytest.raises(ValueError, match="does not change sign"):
+        exp.selu_moment_curves(np.linspace(2.0, 3.0, 5))
+    with pytest.raises(ValueError, match="increasing"):
+        exp.selu_moment_curves([1.0])
+
+
+def test_derivative_check_is_tight_for_every_activation():
+    errors = exp.derivative_check(act.names())
+    assert set(errors) == set(act.names()) - {"step"}
+    assert max(errors.values()) < 1e-7
+
+
+def test_derivative_check_catches_a_wrong_derivative():
+    class WrongTanh(act.Activation):
+        name = "wrong"
+
+        def _forward(self, x):
+            return np.tanh(x)
+
+        def _grad(self, x):
+            return 1 - np.tanh(x)  # missing the square
+
+    assert exp.derivative_check([WrongTanh()])["wrong"] > 0.1
+
+
+def test_time_activations_returns_positive_times_for_each():
+    costs = exp.time_activations(["relu", "sigmoid"], n=1000, repeats=2)
+    assert [c.name for c in costs] == ["relu", "sigmoid"]
+    assert all(c.forward_s > 0 and c.grad_s > 0 and c.n == 1000 for c in costs)
+    table = report.cost_table(costs)
+    assert "`sigmoid`" in table and "1.0×" in table
+    with pytest.raises(ValueError, match="reference"):
+        report.cost_table(costs, reference="tanh")
+
+
+def test_rrelu_samples_shapes_and_determinism():
+    x = np.linspace(-2, 2, 9)
+    train, ev, f = exp.rrelu_samples(x, draws=4, rng=3)
+    train2, _, _ = exp.rrelu_samples(x, draws=4, rng=3)
+    assert train.shape == (4, 9)
+    np.testing.assert_array_equal(train, train2)
+    np.testing.assert_allclose(ev, np.where(x > 0, x, f.eval_alpha * x))
+
+
+def test_markdown_table():
+    t = report.markdown_table(["a", "b"], [[1, 2], [3, 4]], "lr")
+    assert t.splitlines() == ["| a | b |", "|:--|--:|", "| 1 | 2 |", "| 3 | 4 |"]
+    with pytest.raises(ValueError, match="as many cells"):
+        report.markdown_table(["a", "b"], [[1]])
+    with pytest.raises(ValueError, match="align"):
+        report.markdown_table(["a"], [[1]], "x")
+    props = report.properties_table(exp.activation_properties(["relu", "tanh"]))
+    assert "`relu`" in props and "[0, ∞)" in props

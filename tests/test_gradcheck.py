@@ -1,0 +1,29 @@
+"""The gradient-check helpers themselves."""
+
+import numpy as np
+import pytest
+
+from nnbook.gradcheck import elementwise_derivative, numerical_gradient, relative_error
+
+
+def test_numerical_gradient_of_a_quadratic_and_restores_x():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([0.5, -1.0])
+    g = numerical_gradient(lambda v: 0.5 * v @ A @ v, x)
+    np.testing.assert_allclose(g, A @ x, rtol=1e-9)
+    np.testing.assert_array_equal(x, [0.5, -1.0])
+
+
+def test_elementwise_derivative_of_sin():
+    x = np.linspace(-3, 3, 50)
+    np.testing.assert_allclose(elementwise_derivative(np.sin, x), np.cos(x), atol=1e-9)
+
+
+def test_relative_error():
+    assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0
+    assert relative_error([1.0], [1.1]) == pytest.approx(0.1 / 1.1)
+    assert relative_error([0.0], [0.0]) == 0
+    with pytest.raises(ValueError, match="shapes differ"):
+        relative_error([1.0], [1.0, 2.0])
+    with pytest.raises(TypeError, match="float64"):
+        numerical_gradient(lambda v: 0.0, np.array([1, 2]))
