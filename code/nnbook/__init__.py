@@ -2,12 +2,13 @@
 
 Layers, from the bottom up:
 
-* reference code a reader can reuse — :mod:`nnbook.activations`, :mod:`nnbook.init`;
+* reference code a reader can reuse — :mod:`nnbook.activations`, :mod:`nnbook.init`,
+  :mod:`nnbook.nn` (a network with manual backprop), :mod:`nnbook.data`;
 * :mod:`nnbook.experiments` — pure functions, configuration in, results out (never plot);
 * :mod:`nnbook.figures` (with :mod:`nnbook.style`) — results in, matplotlib Figure out.
 """
 
-from nnbook import activations, init
+from nnbook import activations, data, init, nn
 
 __version__ = "0.1.0"
-__all__ = ["activations", "init", "__version__"]
+__all__ = ["activations", "init", "nn", "data", "__version__"]

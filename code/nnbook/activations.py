@@ -590,7 +590,7 @@ def entropy(p, axis: int = -1) -> np.ndarray:
     if not np.allclose(total, 1.0, atol=1e-6):
         raise ValueError("p must sum to 1 along the given axis")
     logp = np.log(p, out=np.zeros_like(p), where=p > 0)
-    return -np.sum(p * logp, axis=axis)
+    return -np.sum(p * logp, axis=axis) + 0.0  # + 0.0 turns the -0.0 of a one-hot into 0.0
 
 
 # --------------------------------------------------------------------------- Maxout

@@ -11,7 +11,7 @@ import numpy as np
 
 from nnbook._validation import as_real_array, positive_scalar
 
-__all__ = ["elementwise_derivative", "numerical_gradient", "relative_error"]
+__all__ = ["elementwise_derivative", "numerical_gradient", "relative_error", "norm_relative_error"]
 
 
 def elementwise_derivative(f, x, h: float = 1e-5) -> np.ndarray:
@@ -55,3 +55,17 @@ def relative_error(a, b, floor: float = 1e-12) -> float:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
     denom = np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
     return float(np.max(np.abs(a - b) / denom)) if a.size else 0.0
+
+
+def norm_relative_error(a, b) -> float:
+    """``‖a − b‖ / max(‖a‖, ‖b‖)`` over a whole array (0 when both are zero).
+
+    The right measure for a whole gradient (a weight matrix): unlike :func:`relative_error`
+    it is not dominated by the round-off of the difference quotient on entries that are
+    almost zero.
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+    scale = max(np.linalg.norm(a), np.linalg.norm(b))
+    return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0

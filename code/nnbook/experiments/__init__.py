@@ -1,5 +1,5 @@
 """The book's experiments: pure functions, configuration in, results out. They never plot."""
 
-from nnbook.experiments import activations
+from nnbook.experiments import activations, nonlinearity, softmax
 
-__all__ = ["activations"]
+__all__ = ["activations", "nonlinearity", "softmax"]

@@ -13,7 +13,15 @@ from nnbook.figures.activations import (
     selu_constants_figure,
 )
 
+from nnbook.figures.nonlinearity import bending_space, boundary_grid, xor_boundaries
+from nnbook.figures.softmax import entropy_curve, temperature_bars
+
 __all__ = [
+    "xor_boundaries",
+    "bending_space",
+    "boundary_grid",
+    "temperature_bars",
+    "entropy_curve",
     "activation_panels",
     "activation_family",
     "rrelu_band",

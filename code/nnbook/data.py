@@ -1,0 +1,166 @@
+"""Small datasets for the experiments: seeded synthetic 2-D problems and the offline 8×8 digits.
+
+Every generator takes an explicit ``rng`` (Generator or seed) and returns a
+:class:`Dataset` with a stratified train/test split, so the same seed gives the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnbook._validation import as_generator, nonnegative_scalar, positive_int, real_scalar
+
+__all__ = ["Dataset", "split", "xor", "moons", "circles", "spirals", "blobs", "digits", "names", "get"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Inputs and integer labels, split into a training and a test part."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    name: str = ""
+
+    @property
+    def n_classes(self) -> int:
+        return int(max(self.y_train.max(), self.y_test.max()) + 1)
+
+    @property
+    def n_features(self) -> int:
+        return self.X_train.shape[1]
+
+
+def split(X, y, *, test_fraction: float = 0.25, rng, name: str = "") -> Dataset:
+    """Shuffle and split ``(X, y)``, keeping the class proportions in both parts (stratified)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
+    test_fraction = real_scalar(test_fraction, "test_fraction")
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction}")
+    rng = as_generator(rng)
+    test = []
+    for c in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == c))
+        test.extend(members[: int(round(test_fraction * members.size))])
+    is_test = np.zeros(y.shape[0], dtype=bool)
+    is_test[test] = True
+    train_idx, test_idx = rng.permutation(np.flatnonzero(~is_test)), rng.permutation(np.flatnonzero(is_test))
+    return Dataset(X[train_idx], y[train_idx], X[test_idx], y[test_idx], name)
+
+
+def _counts(n: int, k: int) -> list[int]:
+    """Split n examples as evenly as possible over k classes."""
+    n = positive_int(n, "n")
+    if n < k:
+        raise ValueError(f"n must be at least the number of classes ({k}); got {n}")
+    return [n // k + (1 if i < n % k else 0) for i in range(k)]
+
+
+def xor(n: int = 200, *, noise: float = 0.2, test_fraction: float = 0.25, rng) -> Dataset:
+    """Four Gaussian clusters at (±1, ±1); the label is 1 where the two coordinates differ in sign.
+
+    No straight line separates the classes: each line leaves at least one cluster on the
+    wrong side.
+    """
+    rng = as_generator(rng)
+    noise = nonnegative_scalar(noise, "noise")
+    centers = np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]], dtype=float)
+    labels = np.array([0, 0, 1, 1])
+    X, y = [], []
+    for center, label, count in zip(centers, labels, _counts(n, 4)):
+        X.append(center + noise * rng.standard_normal((count, 2)))
+        y.append(np.full(count, label))
+    return split(np.vstack(X), np.concatenate(y), test_fraction=test_fraction, rng=rng, name="xor")
+
+
+def moons(n: int = 200, *, noise: float = 0.1, test_fraction: float = 0.25, rng) -> Dataset:
+    """Two interleaving half circles (the "two moons")."""
+    rng = as_generator(rng)
+    noise = nonnegative_scalar(noise, "noise")
+    n0, n1 = _counts(n, 2)
+    t0, t1 = rng.uniform(0, np.pi, n0), rng.uniform(0, np.pi, n1)
+    upper = np.column_stack([np.cos(t0), np.sin(t0)])
+    lower = np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)])
+    X = np.vstack([upper, lower]) + noise * rng.standard_normal((n0 + n1, 2))
+    y = np.concatenate([np.zeros(n0, int), np.ones(n1, int)])
+    return split(X, y, test_fraction=test_fraction, rng=rng, name="moons")
+
+
+def circles(n: int = 200, *, noise: float = 0.05, factor: float = 0.5, test_fraction: float = 0.25, rng) -> Dataset:
+    """Two concentric circles, radius 1 (class 0) and ``factor`` (class 1)."""
+    rng = as_generator(rng)
+    noise = nonnegative_scalar(noise, "noise")
+    factor = real_scalar(factor, "factor")
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must be in (0, 1); got {factor}")
+    n0, n1 = _counts(n, 2)
+    t0, t1 = rng.uniform(0, 2 * np.pi, n0), rng.uniform(0, 2 * np.pi, n1)
+    X = np.vstack([np.column_stack([np.cos(t0), np.sin(t0)]),
+                   factor * np.column_stack([np.cos(t1), np.sin(t1)])])
+    X += noise * rng.standard_normal(X.shape)
+    y = np.concatenate([np.zeros(n0, int), np.ones(n1, int)])
+    return split(X, y, test_fraction=test_fraction, rng=rng, name="circles")
+
+
+def spirals(n: int = 300, *, classes: int = 2, noise: float = 0.2, turns: float = 1.0, test_fraction: float = 0.25,
+            rng) -> Dataset:
+    """Interleaved spiral arms, one per class (the CS231n toy problem), radius up to 1."""
+    rng = as_generator(rng)
+    classes = positive_int(classes, "classes")
+    if classes < 2:
+        raise ValueError(f"classes must be at least 2; got {classes}")
+    noise = nonnegative_scalar(noise, "noise")
+    X, y = [], []
+    for c, count in enumerate(_counts(n, classes)):
+        r = np.linspace(0.05, 1.0, count)
+        theta = (2 * np.pi * turns) * r + 2 * np.pi * c / classes + noise * rng.standard_normal(count)
+        X.append(np.column_stack([r * np.sin(theta), r * np.cos(theta)]))
+        y.append(np.full(count, c))
+    return split(np.vstack(X), np.concatenate(y), test_fraction=test_fraction, rng=rng, name="spirals")
+
+
+def blobs(n: int = 200, *, centers=((-1.5, 0.0), (1.5, 0.0)), std: float = 0.5, test_fraction: float = 0.25,
+          rng) -> Dataset:
+    """Isotropic Gaussian blobs, one class per centre."""
+    rng = as_generator(rng)
+    std = nonnegative_scalar(std, "std")
+    centers = np.asarray(centers, dtype=float)
+    if centers.ndim != 2 or centers.shape[0] < 2:
+        raise ValueError(f"centers must be a (k, d) array with k >= 2; got shape {centers.shape}")
+    X, y = [], []
+    for c, (center, count) in enumerate(zip(centers, _counts(n, len(centers)))):
+        X.append(center + std * rng.standard_normal((count, centers.shape[1])))
+        y.append(np.full(count, c))
+    return split(np.vstack(X), np.concatenate(y), test_fraction=test_fraction, rng=rng, name="blobs")
+
+
+def digits(*, test_fraction: float = 0.25, rng) -> Dataset:
+    """The 1,797 handwritten 8×8 digits that scikit-learn ships (no download), pixels in [0, 16].
+
+    Returns 64 features per image; reshape a row to (8, 8) to see it.
+    """
+    from sklearn.datasets import load_digits  # ships the data inside the package
+
+    data = load_digits()
+    return split(data.data.astype(float), data.target.astype(int), test_fraction=test_fraction, rng=rng,
+                 name="digits")
+
+
+_GENERATORS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "blobs": blobs, "digits": digits}
+
+
+def names() -> list[str]:
+    """The dataset names :func:`get` accepts."""
+    return list(_GENERATORS)
+
+
+def get(name: str, **kwargs) -> Dataset:
+    """The dataset called ``name``, built with ``kwargs`` (which must include ``rng``)."""
+    if name not in _GENERATORS:
+        raise ValueError(f"unknown dataset {name!r}; valid names are: {', '.join(names())}")
+    return _GENERATORS[name](**kwargs)
