@@ -101,3 +101,10 @@ def test_markdown_table():
         report.markdown_table(["a"], [[1]], "x")
     props = report.properties_table(exp.activation_properties(["relu", "tanh"]))
     assert "`relu`" in props and "[0, ∞)" in props
+
+
+def test_numbered_table():
+    text = report.numbered_table("| a |\n|:--|\n| 1 |", "A caption.", "tbl-x")
+    assert text.startswith(":::{table} A caption.\n:name: tbl-x\n\n| a |") and text.endswith("\n:::")
+    with pytest.raises(ValueError, match="label"):
+        report.numbered_table("| a |", "c", "two words")

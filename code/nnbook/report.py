@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["markdown_table", "properties_table", "cost_table"]
+__all__ = ["markdown_table", "properties_table", "cost_table", "numbered_table"]
 
 
 def markdown_table(header, rows, align=None) -> str:
@@ -65,3 +65,11 @@ def cost_table(costs, reference: str = "relu") -> str:
     ]
     header = ["activation", "f(x): ns/element", f"vs {reference}", "f′(x): ns/element", f"vs {reference}"]
     return markdown_table(header, rows, align="lrrrr")
+
+
+def numbered_table(table: str, caption: str, label: str) -> str:
+    """Wrap a Markdown table in a MyST ``table`` directive so it is numbered and can be
+    referenced with ``{numref}`label```. Display the result with ``IPython.display.Markdown``."""
+    if not label or any(c.isspace() for c in label):
+        raise ValueError(f"label must be a non-empty word without spaces; got {label!r}")
+    return f":::{{table}} {caption}\n:name: {label}\n\n{table}\n:::"
