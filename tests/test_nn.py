@@ -150,3 +150,17 @@ def test_bad_input(call, exc, match):
     net = nn.MLP([3, 4, 2], "relu", rng=0)
     with pytest.raises(exc, match=match):
         call(net)
+
+
+def test_divergence_with_infinite_scores_is_recorded_not_a_crash():
+    # A huge step makes the ReLU net's scores overflow to inf before the loss does; train
+    # must report divergence, not fail inside the loss with a "logits must be finite" error.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 8))
+    y = rng.integers(0, 3, 64)
+    net = nn.MLP([8, 32, 32, 3], "relu", rng=0)
+    history = nn.train(net, X, y, lr=1e30, epochs=5, on_divergence="stop")
+    assert history.diverged
+    net = nn.MLP([8, 32, 32, 3], "relu", rng=0)
+    with pytest.raises(FloatingPointError, match="diverged"):
+        nn.train(net, X, y, lr=1e30, epochs=5)

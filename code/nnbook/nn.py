@@ -337,6 +337,8 @@ class History:
 
 def _evaluate(net, X, y, loss):
     scores = net.forward(X)
+    if not np.all(np.isfinite(scores)):
+        return float("inf"), float("nan")
     value, _ = _loss_function(loss)(scores, y)
     acc = accuracy(scores, y) if loss == "cross_entropy" else float("nan")
     return value, acc
@@ -372,7 +374,7 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
     if momentum >= 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum}")
     one_of(on_divergence, ("raise", "stop"), "on_divergence")
-    _loss_function(loss)
+    loss_fn = _loss_function(loss)
     X = net._check_input(X)
     n = X.shape[0]
     y = np.asarray(y)
@@ -391,9 +393,14 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
             order = rng.permutation(n) if shuffle else np.arange(n)
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                value = net.loss(X[idx], y[idx], loss=loss)
+                scores = net.forward(X[idx])
+                if not np.all(np.isfinite(scores)):
+                    value = np.inf
+                    break
+                value, dscores = loss_fn(scores, y[idx])
                 if not np.isfinite(value):
                     break
+                net.backward(dscores)
                 for p, g, v in zip(net.parameters(), net.gradients(), velocity):
                     v *= momentum
                     v -= lr * g

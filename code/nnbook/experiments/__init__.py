@@ -1,5 +1,5 @@
 """The book's experiments: pure functions, configuration in, results out. They never plot."""
 
-from nnbook.experiments import activations, nonlinearity, softmax
+from nnbook.experiments import activations, dead_relu, nonlinearity, saturation, softmax, zero_centering
 
-__all__ = ["activations", "nonlinearity", "softmax"]
+__all__ = ["activations", "nonlinearity", "softmax", "saturation", "zero_centering", "dead_relu"]

@@ -1,0 +1,166 @@
+"""Experiments of the chapters on saturation, zero-centering and dead ReLUs, on small settings."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from nnbook import figures
+from nnbook.experiments import dead_relu, saturation, zero_centering
+from nnbook.gradcheck import elementwise_derivative
+
+# ----------------------------------------------------------------------------- saturation
+
+
+def test_sigmoid_gradients_vanish_toward_the_input_and_relu_he_does_not():
+    sig = saturation.deep_network_gradients("sigmoid", depth=6, width=50, n=200)
+    relu = saturation.deep_network_gradients("relu", "he_normal", depth=6, width=50, n=200)
+    assert sig.gradient_ratio < 1e-3  # input-side layer: orders of magnitude below the output side
+    assert 0.2 < relu.gradient_ratio < 5
+    assert np.all(sig.saturated == 0)  # vanishing without saturation: the 1/4 slope does it
+
+
+def test_large_weights_saturate_tanh_and_make_gradients_grow():
+    run = saturation.deep_network_gradients("tanh", ("normal", 1.0), depth=6, width=50, n=200)
+    assert run.saturated.mean() > 0.6
+    assert run.gradient_ratio > 10
+    assert run.init == "N(0, 1²)"
+
+
+def test_backward_is_the_product_of_jacobians_and_obeys_the_bound():
+    for activation in ("sigmoid", "tanh", "relu"):
+        out = saturation.backward_as_product(activation, depth=4, width=8, rng=1)
+        assert out["relative_error"] < 1e-12
+        assert out["norm"] <= out["bound"]
+
+
+def test_matrix_products_explode_stay_or_vanish():
+    norms = saturation.matrix_product_norms(n=50, depth=20, rng=0)
+    assert norms["std 1"][-1] > 1e15
+    assert 0.1 < norms["std 1/√n"][-1] < 10
+    assert norms["std 0.5/√n"][-1] < 1e-4
+    again = saturation.matrix_product_norms(n=50, depth=20, rng=0)
+    np.testing.assert_array_equal(norms["std 1"], again["std 1"])
+
+
+def test_derivative_curves_mark_the_flat_parts():
+    curves = saturation.derivative_curves(threshold=0.05)
+    assert curves.max_slopes["sigmoid"] == pytest.approx(0.25)
+    x = curves.x
+    assert curves.saturated["tanh"][np.abs(x) > 3].all() and not curves.saturated["tanh"][np.abs(x) < 2].any()
+
+
+def test_saturation_summary_has_every_quoted_number():
+    summary = saturation.summary(saturation.run_chapter())
+    assert summary["sigmoid-ratio"] < 1e-4 < summary["tanh-ratio"]
+    assert all(np.isfinite(v) for v in summary.values())
+
+
+# ----------------------------------------------------------------------------- zero-centering
+
+positive_rows = hnp.arrays(np.float64, st.tuples(st.integers(1, 20), st.integers(1, 6)),
+                           elements=st.floats(1e-3, 10))
+
+
+@given(positive_rows, st.data())
+def test_positive_inputs_give_one_signed_gradients(X, data):
+    upstream = data.draw(hnp.arrays(np.float64, X.shape[0], elements=st.floats(-10, 10)))
+    G = zero_centering.single_unit_weight_gradients(X, upstream)
+    np.testing.assert_allclose(G, upstream[:, None] * X)
+    assert zero_centering.same_sign_fraction(G) == 1.0
+
+
+def test_centered_inputs_give_mixed_signs():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((4000, 3))
+    frac = zero_centering.same_sign_fraction(zero_centering.single_unit_weight_gradients(X, rng.standard_normal(4000)))
+    assert frac == pytest.approx(2 / 2**3, abs=0.03)
+    with pytest.raises(ValueError, match="upstream"):
+        zero_centering.single_unit_weight_gradients(X, np.ones(3))
+
+
+def test_shifted_tanh_has_tanh_slopes():
+    f = zero_centering.ShiftedTanh()
+    x = np.linspace(-4, 4, 81)
+    np.testing.assert_allclose(f(x), np.tanh(x) + 1)
+    np.testing.assert_allclose(f.grad(x), elementwise_derivative(f, x), rtol=1e-7, atol=1e-9)
+
+
+def test_two_weight_problem_zigzags_with_positive_inputs():
+    out = zero_centering.two_weight_problem(steps=600)
+    pos, cen = out["positive"][2], out["centered"][2]
+    assert pos.same_sign == 1.0 and cen.same_sign < 0.9
+    assert pos.steps_to_tol > 3 * cen.steps_to_tol
+    assert out["best"]["positive"].steps_to_tol > out["best"]["centered"].steps_to_tol
+    assert out["condition"]["positive"] > 10 * out["condition"]["centered"]
+    # every update is a multiple of an input: consecutive path points differ along ±x
+    X = out["positive"][0]
+    steps = np.diff(pos.path[:5], axis=0)
+    for t, s in enumerate(steps):
+        assert abs(s[0] * X[t, 1] - s[1] * X[t, 0]) < 1e-12
+
+
+def test_activation_race_is_deterministic_and_tanh_beats_sigmoid():
+    kw = dict(lrs=(3.0,), epochs=12, seeds=(0,), n_train=200, target=0.5)
+    a, b = zero_centering.activation_race(**kw), zero_centering.activation_race(**kw)
+    np.testing.assert_array_equal(a.losses[("tanh", 3.0)], b.losses[("tanh", 3.0)])
+    assert a.mean_epochs("tanh", 3.0) < a.mean_epochs("sigmoid", 3.0)
+
+
+# ----------------------------------------------------------------------------- dead ReLUs
+
+SMALL = dict(seeds=(0,), epochs=2, hidden=(32, 32), n_train=200)
+
+
+def test_dead_fraction_rises_with_the_learning_rate_and_leaky_relu_never_dies():
+    sweep = dead_relu.learning_rate_sweep(("ReLU", "Leaky ReLU"), lrs=(0.05, 3.0), **SMALL)
+    relu = sweep.mean_dead("ReLU")
+    assert relu[1] > relu[0] + 0.3
+    leaky = sweep.dead["Leaky ReLU"]
+    assert np.all((leaky == 0) | np.isnan(leaky))
+    again = dead_relu.learning_rate_sweep(("ReLU", "Leaky ReLU"), lrs=(0.05, 3.0), **SMALL)
+    np.testing.assert_array_equal(sweep.dead["ReLU"], again.dead["ReLU"])
+    with pytest.raises(ValueError, match="unknown configurations"):
+        dead_relu.learning_rate_sweep(("Swish",), **SMALL)
+
+
+def test_negative_biases_kill_units_at_initialization():
+    biases, dead = dead_relu.bias_at_init(biases=(-3.0, 0.0), seeds=(0,), hidden=(32, 32), n_train=200)
+    assert dead[0, 0] > 0.9 and dead[1, 0] < 0.2
+
+
+def test_dead_first_layer_units_are_frozen_and_never_revive():
+    rec = dead_relu.revival(lr=0.7, epochs=4, hidden=(32, 32), n_train=200)
+    assert rec.dead[:, rec.layer == 0].any()  # some died at this learning rate
+    assert rec.revived(0) == 0
+    assert rec.frozen_change(0) == 0.0
+
+
+def test_data_cloud_dead_units_miss_every_point():
+    cloud = dead_relu.data_cloud(epochs=10)
+    z = cloud.X @ cloud.W + cloud.b
+    np.testing.assert_array_equal(cloud.dead, np.all(z <= 0, axis=0))
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_failure_chapter_figures_render():
+    runs = [saturation.deep_network_gradients(a, depth=3, width=10, n=20) for a in ("sigmoid", "tanh")]
+    sweep = dead_relu.learning_rate_sweep(("ReLU",), lrs=(0.1, 1.0), **SMALL)
+    race = zero_centering.activation_race(lrs=(1.0,), epochs=3, seeds=(0,), n_train=100)
+    made = [
+        figures.saturation.saturation_curves(saturation.derivative_curves()),
+        figures.saturation.gradient_profiles(runs),
+        figures.saturation.gradient_histograms(runs),
+        figures.saturation.product_norms(saturation.matrix_product_norms(n=10, depth=5)),
+        figures.zero_centering.quadrant_paths(zero_centering.two_weight_problem(steps=100, lrs=(1.0,))),
+        figures.zero_centering.race_curves(race),
+        figures.dead_relu.learning_rate_sweep(sweep),
+        figures.dead_relu.bias_at_init(*dead_relu.bias_at_init(biases=(-1.0, 0.0), seeds=(0,), n_train=50)),
+        figures.dead_relu.revival(dead_relu.revival(epochs=2, hidden=(8, 8), n_train=50)),
+        figures.dead_relu.data_cloud(dead_relu.data_cloud(epochs=2)),
+    ]
+    for fig in made:
+        assert fig.axes and fig._repr_png_()[:4] == b"\x89PNG"
