@@ -1,5 +1,15 @@
 """The book's experiments: pure functions, configuration in, results out. They never plot."""
 
-from nnbook.experiments import activations, dead_relu, nonlinearity, saturation, softmax, zero_centering
+from nnbook.experiments import (
+    activations,
+    dead_relu,
+    initialization,
+    nonlinearity,
+    preprocessing,
+    saturation,
+    softmax,
+    zero_centering,
+)
 
-__all__ = ["activations", "nonlinearity", "softmax", "saturation", "zero_centering", "dead_relu"]
+__all__ = ["activations", "nonlinearity", "softmax", "saturation", "zero_centering", "dead_relu",
+           "preprocessing", "initialization"]

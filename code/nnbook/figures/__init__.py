@@ -15,12 +15,14 @@ from nnbook.figures.activations import (
 
 from nnbook.figures.nonlinearity import bending_space, boundary_grid, xor_boundaries
 from nnbook.figures.softmax import entropy_curve, temperature_bars
-from nnbook.figures import dead_relu, saturation, zero_centering
+from nnbook.figures import dead_relu, initialization, preprocessing, saturation, zero_centering
 
 __all__ = [
     "saturation",
     "zero_centering",
     "dead_relu",
+    "preprocessing",
+    "initialization",
     "xor_boundaries",
     "bending_space",
     "boundary_grid",

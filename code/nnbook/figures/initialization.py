@@ -1,0 +1,171 @@
+"""Figures of the chapter on weight initialization."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+
+from nnbook import style
+from nnbook.figures._base import new_figure, styled
+
+_SCHEME_COLORS = [style.PALETTE["blue"], style.PALETTE["red"], style.PALETTE["green"], style.PALETTE["purple"],
+                  style.PALETTE["orange"], style.PALETTE["grey"]]
+_VERDICT_COLORS = {"alive": "#e3f4ea", "vanishes": "#e4ecf7", "explodes": "#fbe3d9", "saturates": "#fdf1d3"}
+
+
+@styled
+def symmetry(runs):
+    """Left: how different the first layer's units are (largest spread of a weight across
+    units) after each epoch. Right: the first layer's weights after training."""
+    fig = new_figure(9.6, 3.2)
+    grid = fig.add_gridspec(1, 1 + len(runs), width_ratios=[2.2] + [1] * len(runs))
+    ax = fig.add_subplot(grid[0])
+    for r, c in zip(runs, _SCHEME_COLORS):
+        ax.plot(np.arange(1, len(r.spread) + 1), r.spread, color=c, marker="o", ms=3,
+                label=f"{r.label}: accuracy {r.accuracy:.0%}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("max spread of a weight\nacross hidden units")
+    ax.legend(fontsize=8)
+    lim = max(np.abs(r.first_layer).max() for r in runs) or 1.0
+    for k, r in enumerate(runs):
+        a = fig.add_subplot(grid[k + 1])
+        a.imshow(r.first_layer, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
+        a.set_title(r.label, fontsize=9)
+        a.set_xlabel("hidden unit")
+        a.set_xticks([])
+        a.set_yticks([])
+        a.grid(False)
+    fig.axes[1].set_ylabel("input pixel")
+    return fig
+
+
+@styled
+def layer_histograms(runs, what: str = "activations", layers=None):
+    """CS231n's picture: one row per scheme, one histogram per layer of the activations
+    (or of the gradients ∂L/∂h)."""
+    depth = len(runs[0].act_std)
+    layers = list(range(depth)) if layers is None else list(layers)
+    fig = new_figure(1.05 * len(layers) + 0.9, 1.35 * len(runs) + 0.5)
+    axes = fig.subplots(len(runs), len(layers), sharey="row", squeeze=False)
+    for i, r in enumerate(runs):
+        samples = r.act_samples if what == "activations" else r.grad_samples
+        lim = max(np.abs(samples[l]).max() for l in layers) or 1.0
+        for j, l in enumerate(layers):
+            ax = axes[i, j]
+            counts, edges = np.histogram(samples[l], bins=np.linspace(-lim, lim, 41))
+            ax.stairs(counts, edges, fill=True, color=_SCHEME_COLORS[i])
+            ax.set_yticks([])
+            ax.set_xticks([-lim, 0, lim] if j == 0 else [])
+            ax.tick_params(labelsize=7)
+            ax.grid(False)
+            if i == 0:
+                ax.set_title(f"layer {l + 1}", fontsize=9)
+        axes[i, 0].set_ylabel(r.label, fontsize=9)
+    return fig
+
+
+@styled
+def layer_curves(runs):
+    """Per-layer mean and std of the activations, and std of the gradient ∂L/∂h (log scale)."""
+    fig = new_figure(10.0, 3.0)
+    axes = fig.subplots(1, 3)
+    for r, c in zip(runs, _SCHEME_COLORS):
+        layers = np.arange(1, len(r.act_std) + 1)
+        axes[0].plot(layers, r.act_mean, color=c, marker="o", ms=3, label=r.label)
+        axes[1].semilogy(layers, r.act_std, color=c, marker="o", ms=3)
+        axes[2].semilogy(layers, r.grad_std, color=c, marker="o", ms=3)
+    for ax, t in zip(axes, ("mean of activations", "std of activations", "std of ∂L/∂h")):
+        ax.set_title(t)
+        ax.set_xlabel("hidden layer")
+    axes[0].legend(fontsize=8)
+    return fig
+
+
+@styled
+def deep_relu(runs):
+    """A 30-layer ReLU net: activation std per layer at initialization, and training loss."""
+    fig = new_figure(9.6, 3.1)
+    ax_s, ax_l = fig.subplots(1, 2)
+    for r, c in zip(runs, (style.PALETTE["red"], style.PALETTE["blue"])):
+        ax_s.semilogy(np.arange(1, len(r.act_std) + 1), r.act_std, color=c, marker="o", ms=3, label=r.label)
+        ax_l.plot(np.arange(1, len(r.loss) + 1), r.loss, color=c, label=f"{r.label}: accuracy {r.accuracy:.0%}")
+    ax_s.set_xlabel("hidden layer")
+    ax_s.set_ylabel("std of activations at init")
+    ax_l.set_xlabel("epoch")
+    ax_l.set_ylabel("training loss")
+    ax_s.legend(fontsize=8)
+    ax_l.legend(fontsize=8)
+    return fig
+
+
+@styled
+def self_normalization(results):
+    """Mean and std of the activations through a 100-layer net at initialization."""
+    fig = new_figure(9.6, 3.1)
+    ax_m, ax_s = fig.subplots(1, 2)
+    for r in results:
+        c = style.color(r["activation"])
+        layers = np.arange(1, len(r["std"]) + 1)
+        ax_m.plot(layers, r["mean"], color=c, label=r["label"])
+        ax_s.semilogy(layers, r["std"], color=c, label=r["label"])
+    ax_m.set_ylabel("mean of activations")
+    ax_s.set_ylabel("std of activations")
+    ax_s.axhline(1.0, color="black", lw=0.7, ls=":")
+    for ax in (ax_m, ax_s):
+        ax.set_xlabel("hidden layer")
+    ax_s.legend(fontsize=8)
+    return fig
+
+
+@styled
+def scale_sweep(sweep):
+    """Final training accuracy against the std of the initial weights (log scale), with the
+    std that Xavier and He would choose for this width."""
+    fig = new_figure(6.0, 3.1)
+    ax = fig.subplots()
+    for a in sweep.activations:
+        acc = sweep.accuracy[a]
+        c = style.color(a)
+        ok = ~np.all(np.isnan(acc), axis=1)
+        ax.fill_between(sweep.stds[ok], np.nanmin(acc[ok], axis=1), np.nanmax(acc[ok], axis=1), color=c, alpha=0.2,
+                        lw=0)
+        ax.plot(sweep.stds[ok], np.nanmean(acc[ok], axis=1), "o-", color=c, label=a)
+    for (label, std), ls in zip(sweep.marks.items(), (":", "--")):
+        ax.axvline(std, color="black", ls=ls, lw=1, label=f"{label}: {std:.3f}")
+    ax.set_xscale("log")
+    ax.set_xlabel("std of the initial weights")
+    ax.set_ylabel("training accuracy after training")
+    ax.set_ylim(0, 1.03)
+    ax.legend(fontsize=8)
+    return fig
+
+
+@styled
+def signal_grid(grid):
+    """Activation (rows) × initialization (columns): std of the activations across inputs per
+    layer, on a log scale; the background says whether the signal vanishes, explodes,
+    saturates or stays alive by the last layer."""
+    A, S = len(grid["activations"]), len(grid["schemes"])
+    fig = new_figure(1.6 * S + 0.6, 1.35 * A + 0.8)
+    axes = fig.subplots(A, S, sharex=True, sharey=True, squeeze=False)
+    depth = grid["std"].shape[-1]
+    layers = np.arange(1, depth + 1)
+    for i, a in enumerate(grid["activations"]):
+        for j, s in enumerate(grid["schemes"]):
+            ax = axes[i, j]
+            v = grid["verdict"][i][j]
+            ax.set_facecolor(_VERDICT_COLORS[v])
+            y = np.clip(grid["std"][i, j], 1e-6, 1e6)
+            ax.semilogy(layers, y, color=style.color(a), lw=1.6)
+            ax.axhline(1.0, color="black", lw=0.5, ls=":")
+            ax.text(0.5, 0.06, v, transform=ax.transAxes, ha="center", fontsize=8)
+            ax.grid(False)
+            if i == 0:
+                ax.set_title(s, fontsize=8)
+            if j == 0:
+                ax.set_ylabel(a)
+    axes[0, 0].set_ylim(1e-6, 1e6)
+    axes[0, 0].set_yticks([1e-4, 1, 1e4])
+    for ax in axes[-1]:
+        ax.set_xlabel("layer")
+    return fig

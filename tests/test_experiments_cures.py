@@ -1,0 +1,169 @@
+"""Experiments of the chapters on preprocessing and initialization, on small settings."""
+
+import numpy as np
+import pytest
+
+from nnbook import figures
+from nnbook.experiments import initialization as ini
+from nnbook.experiments import preprocessing as pre
+
+# ----------------------------------------------------------------------------- preprocessing
+
+
+def test_transform_panels_have_the_promised_covariances():
+    panels = pre.transform_panels(pre.correlated_cloud(n=300))
+    assert np.abs(panels["zero-centered"].mean(axis=0)).max() < 1e-12
+    np.testing.assert_allclose(panels["standardized"].std(axis=0), 1.0)
+    c = np.cov(panels["decorrelated (PCA)"], rowvar=False)
+    assert abs(c[0, 1]) < 1e-10 and c[0, 0] > c[1, 1]
+    for key in ("PCA-whitened", "ZCA-whitened"):
+        np.testing.assert_allclose(np.cov(panels[key], rowvar=False), np.eye(2), atol=1e-10)
+
+
+def test_digits_pca_reconstruction_improves_with_k():
+    res = pre.digits_pca(ks=(1, 10, 64), shown=2)
+    assert res.variance_kept == sorted(res.variance_kept) and res.variance_kept[-1] == pytest.approx(1.0)
+    errs = [res.test_errors[k] for k in res.ks]
+    assert errs[0] > errs[1] > errs[2] and errs[2] < 1e-20
+    assert res.mean_image.shape == (8, 8)
+
+
+def test_photo_patches_and_centering():
+    patches = pre.photo_patches(8)
+    assert patches.ndim == 4 and patches.shape[1:] == (8, 8, 3)
+    assert 0 <= patches.min() and patches.max() <= 1
+    res = pre.patch_preprocessing(size=8, shown=3, n_components=4)
+    np.testing.assert_allclose(res.channel_mean, res.train.mean(axis=(0, 1, 2)))
+    np.testing.assert_allclose(res.by_channel, res.test - res.channel_mean)
+
+
+def test_refitting_on_test_batches_changes_predictions():
+    leak = pre.batch_statistics_leak(epochs=20)
+    assert leak["changed_predictions"] > 0
+    assert leak["accuracy_train_stats"] > leak["accuracy_batch_stats"]
+
+
+def test_centering_and_standardizing_speed_up_training():
+    race = pre.input_scaling_race(lrs=(0.3, 1.0, 3.0), epochs=25, n_train=300)
+    assert race.best("centered")[0] < race.best("raw")[0]
+    assert race.best("standardized")[0] < race.best("raw")[0]
+
+
+def test_hessian_condition():
+    X = pre.transform_panels(pre.correlated_cloud())["PCA-whitened"]
+    # E[x̃ x̃ᵀ] = diag((N−1)/N, (N−1)/N, 1) for whitened x (covariance with 1/(N−1)) and the bias
+    assert pre.hessian_condition(X) == pytest.approx(len(X) / (len(X) - 1), rel=1e-10)
+    from nnbook.experiments.dead_relu import digits_subset
+
+    raw, _ = digits_subset(600)
+    centered = raw - raw.mean(axis=0)
+    standardized = centered / np.where(raw.std(axis=0) > 0, raw.std(axis=0), 1)
+    conds = [pre.hessian_condition(v) for v in (standardized, centered, raw)]
+    assert conds == sorted(conds) and conds[0] < 1e3
+    assert pre.hessian_condition(np.column_stack([np.arange(5.0), 2 * np.arange(5.0)])) == float("inf")
+
+
+# ----------------------------------------------------------------------------- initialization
+
+
+def test_constant_initialization_keeps_units_identical():
+    runs = {r.label.split()[0]: r for r in ini.constant_init_symmetry(epochs=5)}
+    assert max(runs["constant"].spread) == 0.0
+    assert max(runs["zeros"].spread) == 0.0
+    assert runs["Xavier"].spread[-1] > 0.1
+    W = runs["constant"].first_layer
+    assert np.all(W == W[:, :1])  # every column (unit) the same
+
+
+SMALL = dict(depth=10, width=100, n=200, in_dim=100)
+
+
+def test_small_weights_collapse_the_activations():
+    small = ini.layer_stats("tanh", ("normal", 0.01), **SMALL)
+    assert small.act_std[-1] < 1e-3 * small.act_std[0]
+    assert small.grad_std[0] < 1e-3 * small.grad_std[-1]
+
+
+def test_xavier_keeps_tanh_within_a_factor_of_a_few():
+    xav = ini.layer_stats("tanh", "xavier_normal", **SMALL)
+    ratio = xav.act_std / xav.act_std[0]
+    assert np.all((ratio > 0.2) & (ratio <= 1.0 + 1e-9))
+
+
+def test_large_weights_saturate_tanh():
+    big = ini.layer_stats("tanh", ("normal", 1.0), **SMALL)
+    assert np.mean(np.abs(np.concatenate(big.act_samples)) > 0.99) > 0.5
+
+
+def test_he_keeps_relus_second_moment_and_xavier_halves_it():
+    def second_moments(spec):
+        s = ini.layer_stats("relu", spec, depth=8, width=400, n=400, in_dim=400)
+        return s.act_mean**2 + s.act_std**2
+
+    he, xav = second_moments("he_normal"), second_moments("xavier_normal")
+    assert np.all((he / he[0] > 0.5) & (he / he[0] < 2.0))
+    per_layer = (xav[-1] / xav[0]) ** (1 / (len(xav) - 1))
+    assert per_layer == pytest.approx(0.5, abs=0.1)
+
+
+def test_variance_rule_and_relu_moment():
+    v = ini.variance_rule_check(trials=20_000)
+    assert v["measured"] == pytest.approx(v["predicted"], rel=0.05)
+    assert ini.relu_second_moment()["second"] == pytest.approx(0.5, abs=1e-8)
+
+
+def test_selu_self_normalizes_through_many_layers():
+    (selu,) = ini.self_normalization(depth=50, width=100, n=300, pairs=(("selu", "lecun_normal"),))
+    assert abs(selu["mean"][-1]) < 0.1 and selu["std"][-1] == pytest.approx(1.0, abs=0.1)
+
+
+def test_deep_relu_trains_with_he_not_xavier():
+    xav, he = ini.deep_relu_training(depth=20, epochs=6)
+    assert xav.act_std[-1] < 1e-2 * he.act_std[-1]
+    assert he.loss[-1] < xav.loss[-1] - 0.1
+
+
+def test_scale_sweep_is_deterministic_and_tiny_weights_fail():
+    kw = dict(stds=(1e-3, 0.15), activations=("tanh",), seeds=(0,), depth=3, epochs=3)
+    a, b = ini.scale_sweep(**kw), ini.scale_sweep(**kw)
+    np.testing.assert_array_equal(a.loss["tanh"], b.loss["tanh"])
+    assert a.accuracy["tanh"][0, 0] < a.accuracy["tanh"][1, 0]
+
+
+def test_gains_and_grid_verdicts():
+    rows = {a: (g, with_gain, plain) for a, g, with_gain, plain in ini.gains_table(width=128, depth=10)}
+    assert rows["relu"][1] > 10 * rows["relu"][2]  # √2 keeps what gain 1 loses
+    grid = ini.signal_grid(activations=("tanh", "relu"), schemes=(("normal", 0.01), "he_normal", ("normal", 1.0)),
+                           depth=10, width=64, n=64)
+    verdict = dict(zip([(a, s) for a in grid["activations"] for s in grid["schemes"]], np.ravel(grid["verdict"])))
+    assert verdict[("tanh", "N(0, 0.01²)")] == "vanishes"
+    assert verdict[("tanh", "N(0, 1²)")] == "saturates"
+    assert verdict[("relu", "He")] == "alive"
+    assert verdict[("relu", "N(0, 1²)")] == "explodes"
+    with pytest.raises(ValueError, match="unknown scheme"):
+        ini.scheme(("gamma", 1.0))
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_cure_chapter_figures_render():
+    runs = [ini.layer_stats("tanh", s, depth=3, width=20, n=30, in_dim=20) for s in (("normal", 0.01), "xavier_normal")]
+    made = [
+        figures.preprocessing.transform_panels(pre.transform_panels(pre.correlated_cloud(n=50))),
+        figures.preprocessing.digits_components(pre.digits_pca(ks=(1, 5), shown=2)),
+        figures.preprocessing.digits_reconstructions(pre.digits_pca(ks=(1, 5), shown=2), rows=2),
+        figures.preprocessing.patch_centering(pre.patch_preprocessing(size=8, shown=2, n_components=2), n_components=2),
+        figures.preprocessing.scaling_race(pre.input_scaling_race(lrs=(1.0,), epochs=2, n_train=50)),
+        figures.initialization.symmetry(ini.constant_init_symmetry(epochs=2)),
+        figures.initialization.layer_histograms(runs),
+        figures.initialization.layer_histograms(runs, what="gradients"),
+        figures.initialization.layer_curves(runs),
+        figures.initialization.deep_relu(ini.deep_relu_training(depth=3, epochs=2)),
+        figures.initialization.self_normalization(ini.self_normalization(depth=3, width=10, n=10)),
+        figures.initialization.scale_sweep(ini.scale_sweep(stds=(0.1,), seeds=(0,), depth=2, epochs=1)),
+        figures.initialization.signal_grid(ini.signal_grid(activations=("tanh",), schemes=("he_normal",), depth=3,
+                                                           width=8, n=8)),
+    ]
+    for fig in made:
+        assert fig.axes and fig._repr_png_()[:4] == b"\x89PNG"

@@ -1,0 +1,165 @@
+"""nnbook.preprocessing: statistics, the scikit-learn contract, and clear errors."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnbook.preprocessing import PCA, ImageCenterer, NotFittedError, Standardizer, Whitener
+
+
+def _correlated(n=400, d=4, seed=0):
+    rng = np.random.default_rng(seed)
+    A = rng.normal(size=(d, d)) + 2 * np.eye(d)
+    return rng.normal(size=(n, d)) @ A + rng.normal(size=d) * 5
+
+
+@given(st.integers(0, 10_000), st.integers(2, 6))
+@settings(max_examples=25)
+def test_whitened_data_has_identity_covariance(seed, d):
+    X = _correlated(n=300, d=d, seed=seed)
+    for method in ("pca", "zca"):
+        Z = Whitener(method, eps=0.0).fit_transform(X)
+        np.testing.assert_allclose(Z.mean(axis=0), 0, atol=1e-10)
+        np.testing.assert_allclose(np.cov(Z, rowvar=False), np.eye(d), atol=1e-8)
+
+
+def test_eps_shrinks_the_whitened_variance_as_documented():
+    X = _correlated()
+    w = Whitener("pca", eps=0.5).fit(X)
+    var = np.var(w.transform(X), axis=0, ddof=1)
+    np.testing.assert_allclose(var, w.explained_variance_ / (w.explained_variance_ + 0.5), rtol=1e-10)
+
+
+def test_pca_matches_svd_up_to_sign_and_inverts_at_full_rank():
+    X = _correlated()
+    pca = PCA().fit(X)
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    for axis, ref in zip(pca.components_, Vt):
+        assert min(np.abs(axis - ref).max(), np.abs(axis + ref).max()) < 1e-10
+    np.testing.assert_allclose(pca.explained_variance_, s**2 / (len(X) - 1), rtol=1e-12)
+    np.testing.assert_allclose(pca.inverse_transform(pca.transform(X)), X, atol=1e-10)
+    assert pca.explained_variance_ratio_.sum() == pytest.approx(1.0)
+    Z = pca.transform(X)
+    np.testing.assert_allclose(np.cov(Z, rowvar=False), np.diag(pca.explained_variance_), atol=1e-9)
+
+
+def test_truncated_pca_is_the_best_low_rank_reconstruction():
+    X = _correlated(d=5)
+    err = [np.mean((PCA(k).fit(X).inverse_transform(PCA(k).fit(X).transform(X)) - X) ** 2) for k in range(1, 6)]
+    assert all(a > b for a, b in zip(err, err[1:])) and err[-1] < 1e-20
+    # the error left equals the variance of the dropped components
+    pca = PCA().fit(X)
+    dropped = pca.explained_variance_[2:].sum() * (len(X) - 1) / len(X) / X.shape[1]
+    assert err[1] == pytest.approx(dropped, rel=1e-9)
+
+
+def test_zca_is_pca_whitening_rotated_back():
+    X = _correlated()
+    pca, zca = Whitener("pca", eps=1e-3).fit(X), Whitener("zca", eps=1e-3).fit(X)
+    np.testing.assert_allclose(pca.transform(X) @ pca.components_, zca.transform(X), atol=1e-10)
+    np.testing.assert_allclose(zca.inverse_transform(zca.transform(X)), X, atol=1e-9)
+    np.testing.assert_allclose(pca.inverse_transform(pca.transform(X)), X, atol=1e-9)
+
+
+def test_zca_changes_the_data_least():
+    # among whitening transforms (any rotation of PCA-whitening), ZCA is closest to the centred data
+    X = _correlated(d=2)
+    Xc = X - X.mean(axis=0)
+    Zp = Whitener("pca", eps=0).fit_transform(X)
+    zca_dist = np.sum((Whitener("zca", eps=0).fit_transform(X) - Xc) ** 2)
+    for t in np.linspace(0, 2 * np.pi, 73):
+        R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+        assert np.sum((Zp @ R - Xc) ** 2) >= zca_dist - 1e-8
+
+
+def test_test_data_uses_training_statistics():
+    X_train, X_test = _correlated(seed=0), _correlated(seed=1) + 3.0
+    for t in (Standardizer(), PCA(2), Whitener("zca"), Whitener("pca")):
+        t.fit(X_train)
+        before = {k: np.copy(v) for k, v in vars(t).items() if k.endswith("_") and isinstance(v, np.ndarray)}
+        out = t.transform(X_test)
+        assert abs(out.mean()) > 0.1  # the test set's shift shows: it was not re-centred
+        for k, v in before.items():
+            np.testing.assert_array_equal(getattr(t, k), v)  # transform never re-fits
+    s = Standardizer().fit(X_train)
+    np.testing.assert_allclose(s.transform(X_test), (X_test - X_train.mean(0)) / X_train.std(0))
+
+
+def test_standardizer_options_and_constant_features():
+    X = np.column_stack([np.arange(10.0), np.full(10, 7.0)])
+    s = Standardizer().fit(X)
+    Z = s.transform(X)
+    assert np.all(np.isfinite(Z)) and np.all(Z[:, 1] == 0)
+    np.testing.assert_allclose(Z[:, 0].std(), 1.0)
+    np.testing.assert_allclose(s.inverse_transform(Z), X)
+    assert np.all(Standardizer(with_std=False).fit(X).scale_ == 1)
+    assert np.all(Standardizer(with_mean=False).fit(X).mean_ == 0)
+
+
+@pytest.mark.parametrize("make", [Standardizer, PCA, Whitener, lambda: Whitener("zca")])
+def test_bad_input_gets_clear_errors(make):
+    t = make()
+    with pytest.raises(NotFittedError, match="fit"):
+        t.transform(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="2-D"):
+        t.fit(np.arange(5.0))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        t.fit(np.array([[1.0, np.nan], [2.0, 3.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        t.fit(np.array([[1.0, np.inf], [2.0, 3.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match="no examples"):
+        t.fit(np.empty((0, 3)))
+    t.fit(_correlated(d=3))
+    with pytest.raises(ValueError, match="features"):
+        t.transform(np.ones((4, 5)))
+
+
+def test_parameter_errors():
+    with pytest.raises(ValueError, match="too large"):
+        PCA(5).fit(np.ones((10, 3)))
+    with pytest.raises(ValueError, match="too large"):
+        PCA(5).fit(_correlated(n=4, d=8))
+    with pytest.raises(ValueError, match="method"):
+        Whitener("svd")
+    with pytest.raises(ValueError, match="eps"):
+        Whitener(eps=-1.0)
+    with pytest.raises(ValueError, match="n_components"):
+        Whitener("zca", n_components=2)
+    with pytest.raises(ValueError, match="zero variance"):
+        Whitener(eps=0.0).fit(np.column_stack([np.arange(5.0), np.ones(5)]))
+    with pytest.raises(ValueError, match="columns"):
+        PCA(2).fit(_correlated()).inverse_transform(np.ones((2, 3)))
+    with pytest.raises(TypeError, match="real numbers"):
+        Standardizer().fit([["a", "b"]])
+
+
+def test_image_centerer_modes():
+    rng = np.random.default_rng(0)
+    images = rng.uniform(size=(20, 4, 5, 3)) + np.array([0.1, 0.5, 0.9])
+    ch = ImageCenterer("channel").fit(images)
+    assert ch.mean_.shape == (3,)
+    np.testing.assert_allclose(ch.transform(images).mean(axis=(0, 1, 2)), 0, atol=1e-12)
+    im = ImageCenterer("image").fit(images)
+    assert im.mean_.shape == (4, 5, 3)
+    np.testing.assert_allclose(im.transform(images).mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(im.inverse_transform(im.transform(images)), images)
+    # channel mode accepts other image sizes (same channels), image mode does not
+    assert ch.transform(rng.uniform(size=(2, 8, 8, 3))).shape == (2, 8, 8, 3)
+    with pytest.raises(ValueError, match="image shape"):
+        im.transform(rng.uniform(size=(2, 8, 8, 3)))
+    with pytest.raises(ValueError, match="channels"):
+        ch.transform(rng.uniform(size=(2, 4, 5, 1)))
+    with pytest.raises(ValueError, match="4-D"):
+        ImageCenterer().fit(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="mode"):
+        ImageCenterer("pixel")
+    with pytest.raises(NotFittedError):
+        ImageCenterer().transform(images)
+
+
+def test_repr_and_fit_returns_self():
+    s = Standardizer()
+    assert s.fit(np.ones((3, 2))) is s
+    assert repr(Whitener("zca", eps=0.1)) == "Whitener(method='zca', eps=0.1, n_components=None)"
