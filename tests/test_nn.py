@@ -164,3 +164,19 @@ def test_divergence_with_infinite_scores_is_recorded_not_a_crash():
     net = nn.MLP([8, 32, 32, 3], "relu", rng=0)
     with pytest.raises(FloatingPointError, match="diverged"):
         nn.train(net, X, y, lr=1e30, epochs=5)
+
+
+def test_weight_decay_adds_lambda_w_to_the_weight_gradient_only():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 3)), rng.integers(0, 2, 20)
+    net = nn.MLP([3, 4, 2], "tanh", rng=0, bias=0.5)
+    W0, b0 = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    net.loss(X, y)
+    grads_w, grads_b = [g.copy() for g in net.grads["weights"]], [g.copy() for g in net.grads["biases"]]
+    nn.train(net, X, y, lr=0.1, epochs=1, weight_decay=0.3)
+    for W, W_0, g in zip(net.weights, W0, grads_w):
+        np.testing.assert_allclose(W, W_0 - 0.1 * (g + 0.3 * W_0), rtol=1e-12)
+    for b, b_0, g in zip(net.biases, b0, grads_b):
+        np.testing.assert_allclose(b, b_0 - 0.1 * g, rtol=1e-12)
+    with pytest.raises(ValueError, match="weight_decay"):
+        nn.train(net, X, y, lr=0.1, epochs=1, weight_decay=-1.0)

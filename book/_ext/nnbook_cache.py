@@ -66,14 +66,19 @@ def _on_config_inited(app, config):
     source_hash = package_source_hash(_package_dir(app))
     config.nnbook_source_hash = source_hash
     cache = _cache_dir(app)
+    results = Path(app.outdir).parent / ".nnbook_results"
     stamp = cache / STAMP
     previous = stamp.read_text().strip() if stamp.exists() else None
     if previous != source_hash:
         if cache.exists():
             LOGGER.info("nnbook source changed: emptying the notebook execution cache at %s", cache)
             shutil.rmtree(cache)
+        shutil.rmtree(results, ignore_errors=True)
         cache.mkdir(parents=True, exist_ok=True)
         stamp.write_text(source_hash + "\n")
+    # Experiment results shared between the chapters of this build (nnbook.experiments._memo);
+    # the kernels inherit the variable.
+    os.environ["NNBOOK_RESULTS_CACHE"] = str(results.resolve())
 
 
 def _execute(path: str, notebook, cwd: str, timeout, allow_errors: bool):
@@ -124,8 +129,11 @@ def _on_builder_inited(app):
         return  # nothing to gain over myst-nb's own serial execution
     LOGGER.info("nnbook: executing %d notebooks in %d parallel processes", len(todo), workers)
     start = time.perf_counter()
-    # largest first, so the long chapters do not start last
-    todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)
+    # largest first, so the long chapters do not start last; the chapters named in
+    # nnbook_execute_last (which reuse other chapters' results) at the very end
+    last = {str(Path(app.srcdir) / name) for name in app.config.nnbook_execute_last}
+    todo.sort(key=lambda item: (str(item[0].with_suffix("")) in last or str(item[0]) in last,
+                                -item[0].stat().st_size))
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(_execute, str(path), notebook,
@@ -146,6 +154,7 @@ def _on_builder_inited(app):
 def setup(app):
     app.add_config_value("nnbook_source_hash", "", "env")
     app.add_config_value("nnbook_parallel_execution", True, "")
+    app.add_config_value("nnbook_execute_last", [], "")
     app.connect("config-inited", _on_config_inited, priority=900)
     app.connect("builder-inited", _on_builder_inited, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -345,11 +345,13 @@ def _evaluate(net, X, y, loss):
 
 
 def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy", batch_size=None,
-          momentum: float = 0.0, rng=None, X_val=None, y_val=None, on_divergence: str = "raise") -> History:
+          momentum: float = 0.0, weight_decay: float = 0.0, rng=None, X_val=None, y_val=None,
+          on_divergence: str = "raise") -> History:
     """Train ``net`` in place with minibatch SGD (optionally with momentum).
 
     Each epoch shuffles the data with ``rng`` (when ``batch_size`` is smaller than the data)
-    and takes one step per minibatch: ``v ← μ v − lr ∇L``, ``θ ← θ + v``. After each epoch
+    and takes one step per minibatch: ``v ← μ v − lr (∇L + λ W)``, ``θ ← θ + v``, where the
+    L2 term ``λ W`` (weight decay) applies to the weights, not the biases. After each epoch
     the loss and accuracy on the whole training set (and on the validation set if given)
     are appended to the returned :class:`History`.
 
@@ -362,6 +364,9 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
     batch_size : int, optional
         Default: the whole training set (full-batch gradient descent).
     momentum : float in [0, 1)
+    weight_decay : float ≥ 0
+        L2 regularization strength λ: adds ``λ/2 · Σ‖W‖²`` to the minimized loss (not
+        included in the reported loss).
     rng : numpy.random.Generator or int, optional
         Needed for minibatch shuffling.
     on_divergence : "raise" or "stop"
@@ -371,6 +376,7 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
     lr = positive_scalar(lr, "lr")
     epochs = positive_int(epochs, "epochs")
     momentum = nonnegative_scalar(momentum, "momentum")
+    weight_decay = nonnegative_scalar(weight_decay, "weight_decay")
     if momentum >= 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum}")
     one_of(on_divergence, ("raise", "stop"), "on_divergence")
@@ -401,9 +407,11 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
                 if not np.isfinite(value):
                     break
                 net.backward(dscores)
-                for p, g, v in zip(net.parameters(), net.gradients(), velocity):
+                for i, (p, g, v) in enumerate(zip(net.parameters(), net.gradients(), velocity)):
                     v *= momentum
                     v -= lr * g
+                    if weight_decay and i < net.n_layers:  # parameters() lists the weights first
+                        v -= lr * weight_decay * p
                     p += v
             train_loss, train_acc = _evaluate(net, X, y, loss)
             if not np.isfinite(train_loss) or not np.isfinite(value):

@@ -14,7 +14,7 @@ the *stored* statistics unchanged to any data (validation, test, production);
     True
 
 Conventions: ``X`` has one example per row, shape (N, D). Covariances, explained variances
-and whitening use the unbiased ``1/(N − 1)`` normalization, as :func:`numpy.cov` and
+and whitening use the unbiased ``1/(N − 1)`` normalization, as ``numpy.cov`` and
 scikit-learn's PCA do; :class:`Standardizer` uses the standard deviation with ``1/N``, as
 scikit-learn's ``StandardScaler`` does.
 """

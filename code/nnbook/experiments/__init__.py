@@ -3,8 +3,10 @@
 from nnbook.experiments import (
     activations,
     dead_relu,
+    hyperparameters,
     initialization,
     nonlinearity,
+    practice,
     preprocessing,
     saturation,
     softmax,
@@ -12,4 +14,5 @@ from nnbook.experiments import (
 )
 
 __all__ = ["activations", "nonlinearity", "softmax", "saturation", "zero_centering", "dead_relu",
-           "preprocessing", "initialization"]
+           "preprocessing", "initialization",
+           "hyperparameters", "practice"]

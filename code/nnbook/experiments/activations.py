@@ -232,8 +232,9 @@ def derivative_check(fs, x=None, h: float = 1e-5) -> dict[str, float]:
     """Largest relative error between ``f.grad`` and a centered difference of ``f``.
 
     Evaluated at points away from 0 (the kink of the ReLU family): by default 400 points
-    with 0.01 ≤ |x| ≤ 4 (further out, f′ of the saturating functions is so small that
-    the round-off of the difference quotient, ~1e-11, dominates the relative error). RReLU is checked in evaluation mode (its training mode is random).
+    with 0.01 ≤ ``abs(x)`` ≤ 4 (further out, f′ of the saturating functions is so small
+    that the round-off of the difference quotient, ~1e-11, dominates the relative error).
+    RReLU is checked in evaluation mode (its training mode is random).
     """
     from nnbook.gradcheck import elementwise_derivative, relative_error
 

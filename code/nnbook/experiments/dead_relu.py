@@ -8,6 +8,7 @@ import numpy as np
 
 from nnbook import data, diagnostics, nn
 from nnbook._validation import as_generator, positive_int
+from nnbook.experiments._memo import memoize
 
 __all__ = ["digits_subset", "SweepResult", "learning_rate_sweep", "bias_at_init", "Revival", "revival",
            "DataCloud", "data_cloud"]
@@ -165,6 +166,7 @@ def data_cloud(lr: float = 1.0, epochs: int = 30, units: int = 12, seed: int = 0
                      history.accuracy[-1] if history.accuracy else float("nan"))
 
 
+@memoize
 def run_chapter() -> dict:
     """Every experiment the chapter shows, with its default settings."""
     return {"cloud": data_cloud(), "sweep": learning_rate_sweep(configs=tuple(_CONFIGS)),

@@ -9,6 +9,7 @@ import numpy as np
 from nnbook import data, nn
 from nnbook._validation import as_generator, positive_int
 from nnbook.preprocessing import PCA, ImageCenterer, Standardizer, Whitener
+from nnbook.experiments._memo import memoize
 
 __all__ = ["correlated_cloud", "transform_panels", "DigitsPCA", "digits_pca", "photo_patches", "PatchResult",
            "patch_preprocessing", "batch_statistics_leak", "ScalingRace", "input_scaling_race",
@@ -195,6 +196,7 @@ def input_scaling_race(lrs=(0.1, 0.3, 1.0, 3.0, 10.0), epochs: int = 40, n_train
                        target)
 
 
+@memoize
 def run_chapter(rng=0) -> dict:
     """Every experiment the chapter shows, with its default settings."""
     X = correlated_cloud(rng=rng)

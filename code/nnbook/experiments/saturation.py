@@ -10,6 +10,7 @@ import numpy as np
 from nnbook import activations as act
 from nnbook import diagnostics, init, nn
 from nnbook._validation import as_generator, positive_int, positive_scalar
+from nnbook.experiments._memo import memoize
 
 __all__ = [
     "DerivativeCurves",
@@ -108,7 +109,7 @@ def backward_as_product(activation: str = "sigmoid", depth: int = 5, width: int 
 
     For ``h_l = f(z_l)``, ``z_l = h_{l-1} W_l + b_l``, the gradient reaching the input is
     ``∂L/∂x = ∂L/∂h_L · Π_l (diag f'(z_l) W_lᵀ)`` taken from the top layer down. Returns the
-    product computed explicitly, the gradient from :meth:`MLP.backward`, their relative
+    product computed explicitly, the gradient from :meth:`nnbook.nn.MLP.backward`, their relative
     error, and the largest possible shrink factor ``Π max|f'| · ‖W_l‖₂``.
     """
     rng = as_generator(rng)
@@ -161,6 +162,7 @@ def matrix_product_norms(n: int = 100, depth: int = 50, stds=None, vectors: int 
     return out
 
 
+@memoize
 def run_chapter(rng=0) -> dict:
     """Every experiment the chapter shows, with its default settings."""
     return {"curves": derivative_curves(), "runs": standard_runs(rng=rng),

@@ -9,6 +9,7 @@ import numpy as np
 from nnbook import activations as act
 from nnbook import data, nn
 from nnbook._validation import as_generator, as_real_array, positive_int, positive_scalar
+from nnbook.experiments._memo import memoize
 
 __all__ = [
     "single_unit_weight_gradients",
@@ -194,6 +195,7 @@ def activation_race(activations=("tanh", "tanh+1", "sigmoid"), *, lrs=(1.0, 3.0)
     return RaceResult(list(activations), list(lrs), losses, epochs_to, target)
 
 
+@memoize
 def run_chapter(rng=0) -> dict:
     """Every experiment the chapter shows, with its default settings."""
     gen = as_generator(rng)

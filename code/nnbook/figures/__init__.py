@@ -15,7 +15,7 @@ from nnbook.figures.activations import (
 
 from nnbook.figures.nonlinearity import bending_space, boundary_grid, xor_boundaries
 from nnbook.figures.softmax import entropy_curve, temperature_bars
-from nnbook.figures import dead_relu, initialization, preprocessing, saturation, zero_centering
+from nnbook.figures import dead_relu, hyperparameters, initialization, preprocessing, saturation, zero_centering
 
 __all__ = [
     "saturation",
@@ -23,6 +23,7 @@ __all__ = [
     "dead_relu",
     "preprocessing",
     "initialization",
+    "hyperparameters",
     "xor_boundaries",
     "bending_space",
     "boundary_grid",

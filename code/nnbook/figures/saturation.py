@@ -82,7 +82,7 @@ def gradient_profiles(runs):
 
 @styled
 def gradient_histograms(runs):
-    """One panel per run: histograms of log10 |∂L/∂z|, one curve per layer (dark = input side)."""
+    """One panel per run: histograms of ``log10 abs(∂L/∂z)``, one curve per layer (dark = input side)."""
     fig = new_figure(3.3 * len(runs), 2.9)
     axes = np.atleast_1d(fig.subplots(1, len(runs), sharey=True))
     all_logs = [np.log10(np.abs(g[g != 0])) for r in runs for g in r.grad_samples]
