@@ -32,7 +32,6 @@ def random_vs_grid(res):
         ax.axvline(res.peak, color="black", ls=":", lw=1)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.set_aspect("equal")
         ax.set_xlabel("x (important)")
         ax.set_ylabel("y (unimportant)")
     ax = fig.add_subplot(grid[:, 2])
@@ -94,8 +93,15 @@ def lr_curves(curves):
     ax = fig.subplots()
     names = ("too low", "about right", "too high")
     colors = (style.PALETTE["sky"], style.PALETTE["green"], style.PALETTE["red"])
+    top = 30.0  # the exploding curve leaves the plot; its last value is written instead
     for (lr, loss), name, c in zip(sorted(curves.items()), names, colors):
-        ax.semilogy(np.arange(1, len(loss) + 1), loss, color=c, marker="o", ms=3, label=f"lr {lr:g}: {name}")
+        loss = np.asarray(loss, dtype=float)
+        ax.semilogy(np.arange(1, len(loss) + 1), np.minimum(loss, top), color=c, marker="o", ms=3,
+                    label=f"lr {lr:g}: {name}")
+        if loss.size and loss.max() > top:
+            ax.annotate(f"off the scale: {loss[-1]:.0e} at epoch {loss.size}", (loss.size, top), xytext=(0, -12),
+                        textcoords="offset points", ha="right", color=c, fontsize=8)
+    ax.set_ylim(top=top * 1.5)
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss")
     ax.legend(fontsize=8)
