@@ -96,6 +96,7 @@ class Choice:
         object.__setattr__(self, "values", tuple(self.values))
 
     def sample(self, rng, size: int) -> list:
+        """``size`` independent draws, each value equally likely."""
         idx = as_generator(rng).integers(0, len(self.values), size)
         return [self.values[i] for i in idx]
 

@@ -147,6 +147,8 @@ def revival(lr: float = 0.7, epochs: int = 15, *, seed: int = 2, hidden=(64, 64)
 
 @dataclass
 class DataCloud:
+    """The 2-D data and the first hidden layer of the net trained by :func:`data_cloud`, with its dead units."""
+
     X: np.ndarray
     y: np.ndarray
     W: np.ndarray  # (2, units): first-layer weights

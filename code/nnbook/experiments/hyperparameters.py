@@ -24,6 +24,8 @@ def toy_loss(x, y, peak: float) -> np.ndarray:
 
 @dataclass
 class RandomVsGrid:
+    """Grid and random trials of one example problem, and the best loss each found on many problems."""
+
     grid: np.ndarray  # (9, 2) the 3×3 grid's points
     random: np.ndarray  # (9, 2) one random search's points
     peak: float  # the peak of the example problem
@@ -62,6 +64,8 @@ def sampling_scales(low: float = 1e-5, high: float = 1.0, n: int = 2000, rng=0) 
 
 @dataclass
 class DigitsProblem:
+    """The digits split into training, validation and test sets, standardized with training statistics."""
+
     X_train: np.ndarray
     y_train: np.ndarray
     X_val: np.ndarray
@@ -101,6 +105,8 @@ def _objective(problem, epochs, seed):
 
 @dataclass
 class CoarseToFine:
+    """Both stages of :func:`coarse_to_fine`: search spaces, trials, the best trial and its test accuracy."""
+
     coarse_space: dict
     fine_space: dict
     coarse: list  # Trials

@@ -56,6 +56,8 @@ SCHEMES = {"xavier_normal": "Xavier (normal)", "xavier_uniform": "Xavier (unifor
 
 @dataclass
 class SymmetryRun:
+    """One run of :func:`constant_init_symmetry`: how different the first layer's units became, per epoch."""
+
     label: str
     spread: list  # per epoch: largest difference between two hidden units' incoming weights
     first_layer: np.ndarray  # W1 after training, (fan_in, units)
@@ -159,6 +161,8 @@ def relu_second_moment() -> dict:
 
 @dataclass
 class DeepReluRun:
+    """One run of :func:`deep_relu_training`: activation std per layer at initialization and the loss curve."""
+
     label: str
     act_std: np.ndarray  # per hidden layer, at initialization, on the training inputs
     loss: list
@@ -208,6 +212,8 @@ def self_normalization(depth: int = 100, width: int = 200, n: int = 500, rng=0,
 
 @dataclass
 class ScaleSweep:
+    """Final loss and accuracy of :func:`scale_sweep` per weight std, seed and activation."""
+
     stds: np.ndarray
     activations: list
     loss: dict  # activation -> (len(stds), seeds) final training loss (nan if diverged)

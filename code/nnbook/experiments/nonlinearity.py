@@ -67,6 +67,8 @@ def decision_surface(net: nn.MLP, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 2
 
 @dataclass
 class XorResult:
+    """Result of :func:`xor_linear_vs_nonlinear`: the data, both models, their decision surfaces and test accuracies."""
+
     dataset: data.Dataset
     linear: nn.MLP
     nonlinear: nn.MLP
@@ -130,6 +132,8 @@ def bending_space(epochs: int = 2000, rng=3, lines: int = 17) -> SpaceStages:
 
 @dataclass
 class BoundaryRun:
+    """One trained net of :func:`boundary_grid`: its width, depth, accuracies and decision surface."""
+
     width: int
     depth: int
     train_accuracy: float

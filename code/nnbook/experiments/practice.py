@@ -20,6 +20,8 @@ INIT_FOR = {"sigmoid": "xavier_normal", "tanh": "xavier_normal", "relu": "he_nor
 
 @dataclass
 class Comparison:
+    """Test accuracies and loss curves of :func:`activation_comparison` per (activation, learning rate) and seed."""
+
     activations: list
     lrs: list
     seeds: list
@@ -79,6 +81,8 @@ def activation_comparison(activations=tuple(INIT_FOR), lrs=(0.01, 0.03, 0.1, 0.3
 
 @dataclass
 class Claim:
+    """One row of the claims table: the claim, its source, the verdict, the measured evidence and where it is shown."""
+
     claim: str
     source: str
     verdict: str  # "holds", "holds here, with caveats", "does not hold here"

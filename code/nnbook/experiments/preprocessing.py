@@ -37,6 +37,8 @@ def transform_panels(X) -> dict:
 
 @dataclass
 class DigitsPCA:
+    """PCA of the digits (:func:`digits_pca`): mean image, components, reconstructions and variance kept."""
+
     mean_image: np.ndarray  # (8, 8)
     pca: PCA
     ks: list
@@ -80,6 +82,8 @@ def photo_patches(size: int = 16) -> np.ndarray:
 
 @dataclass
 class PatchResult:
+    """Photo patches centred per channel and per image, ZCA-whitened, and their principal components."""
+
     train: np.ndarray  # (N, s, s, 3)
     test: np.ndarray
     channel_mean: np.ndarray  # (3,)
@@ -160,6 +164,8 @@ def hessian_condition(X) -> float:
 
 @dataclass
 class ScalingRace:
+    """Loss curves of :func:`input_scaling_race` per (input variant, learning rate), and the Hessian conditions."""
+
     variants: list
     lrs: list
     losses: dict  # (variant, lr) -> loss curve
@@ -167,6 +173,7 @@ class ScalingRace:
     target: float
 
     def epochs_to_target(self, variant, lr) -> float:
+        """First epoch with training loss below ``target`` (inf if never)."""
         curve = np.asarray(self.losses[(variant, lr)])
         below = np.flatnonzero(curve < self.target)
         return float(below[0] + 1) if below.size else float("inf")

@@ -25,6 +25,8 @@ __all__ = [
 
 @dataclass
 class DerivativeCurves:
+    """Activations and their derivatives on a grid, with each one's maximum slope and saturated region."""
+
     x: np.ndarray
     values: dict  # name -> f(x)
     slopes: dict  # name -> f'(x)

@@ -27,6 +27,8 @@ def naive_softmax(x) -> np.ndarray:
 
 @dataclass
 class TemperatureSweep:
+    """Softmax probabilities (one row per temperature) and their entropies, for one vector of logits."""
+
     logits: np.ndarray
     temperatures: np.ndarray
     probabilities: np.ndarray  # (n_T, K)

@@ -76,6 +76,8 @@ class ShiftedTanh(act.Activation):
 
 @dataclass
 class PathRun:
+    """One per-example gradient-descent run of :func:`sgd_path`: the weight path and how fast it got to the optimum."""
+
     label: str
     lr: float
     path: np.ndarray  # (steps + 1, 2) weights after each step
@@ -152,6 +154,8 @@ def two_weight_problem(n: int = 40, w_star=(1.0, -1.0), *, step: float = 0.5, to
 
 @dataclass
 class RaceResult:
+    """Training-loss curves of :func:`activation_race`, per (activation, learning rate), and epochs to the target."""
+
     activations: list  # names
     lrs: list
     losses: dict  # (name, lr) -> array (seeds, epochs) of training loss
