@@ -116,11 +116,11 @@ def _uncached_notebooks(app, cache):
 
 
 def _on_builder_inited(app):
+    """Start executing, in parallel worker processes, every notebook missing from the cache."""
     nb_config = getattr(app.env, "mystnb_config", None)
     if not app.config.nnbook_parallel_execution or nb_config is None or nb_config.execution_mode != "cache":
         return
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     cache = get_cache(nb_config.execution_cache_path)
     todo = _uncached_notebooks(app, cache)
@@ -128,27 +128,61 @@ def _on_builder_inited(app):
     if workers < 2:
         return  # nothing to gain over myst-nb's own serial execution
     LOGGER.info("nnbook: executing %d notebooks in %d parallel processes", len(todo), workers)
-    start = time.perf_counter()
-    # largest first, so the long chapters do not start last; the chapters named in
-    # nnbook_execute_last (which reuse other chapters' results) at the very end
-    last = {str(Path(app.srcdir) / name) for name in app.config.nnbook_execute_last}
-    todo.sort(key=lambda item: (str(item[0].with_suffix("")) in last or str(item[0]) in last,
-                                -item[0].stat().st_size))
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(_execute, str(path), notebook,
-                               str(path.parent) if not nb_config.execution_in_temp else None,
-                               nb_config.execution_timeout, nb_config.execution_allow_errors)
-                   for path, notebook in todo]
-        for future in concurrent.futures.as_completed(futures):
-            path, notebook, seconds, error = future.result()
-            if error is not None:
-                LOGGER.info("nnbook: %s failed in parallel execution; myst-nb will execute it again", path)
-                continue
-            cache.cache_notebook_bundle(CacheBundleIn(notebook, path, data={"execution_seconds": seconds}),
-                                        check_validity=False, overwrite=True)
-            LOGGER.info("nnbook: executed %s in %.1f s", Path(path).name, seconds)
-    LOGGER.info("nnbook: parallel execution took %.1f s", time.perf_counter() - start)
+    # In the order Sphinx reads the documents (sorted), so that the reader rarely waits; the
+    # chapters named in nnbook_execute_last (which reuse other chapters' results) at the end.
+    last = {os.path.realpath(Path(app.srcdir) / name) for name in app.config.nnbook_execute_last}
+    todo.sort(key=lambda item: (os.path.realpath(item[0].with_suffix("")) in last, str(item[0])))
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    app._nnbook_run = {
+        "pool": pool, "cache": cache, "start": time.perf_counter(),
+        "pending": {os.path.realpath(path): pool.submit(
+            _execute, str(path), notebook, str(path.parent) if not nb_config.execution_in_temp else None,
+            nb_config.execution_timeout, nb_config.execution_allow_errors) for path, notebook in todo},
+    }
+
+
+def _store(run, future):
+    """Wait for one pre-execution and put its result in the cache, as myst-nb would."""
+    from jupyter_cache.base import CacheBundleIn
+
+    path, notebook, seconds, error = future.result()
+    if error is not None:
+        LOGGER.info("nnbook: %s failed in parallel execution; myst-nb will execute it again", path)
+        return
+    run["cache"].cache_notebook_bundle(CacheBundleIn(notebook, path, data={"execution_seconds": seconds}),
+                                       check_validity=False, overwrite=True)
+    LOGGER.info("nnbook: executed %s in %.1f s", Path(path).name, seconds)
+
+
+def _finish(run):
+    if run["pool"] is None:
+        return
+    for future in list(run["pending"].values()):
+        _store(run, future)
+    run["pending"].clear()
+    run["pool"].shutdown()
+    run["pool"] = None
+    LOGGER.info("nnbook: parallel execution took %.1f s", time.perf_counter() - run["start"])
+
+
+def _on_source_read(app, docname, source):
+    """Before a notebook is parsed (and myst-nb looks it up in the cache), wait for its
+    pre-execution. Documents without one (prose pages, the API page) are read meanwhile."""
+    run = getattr(app, "_nnbook_run", None)
+    if not run or not run["pending"]:
+        return
+    future = run["pending"].pop(os.path.realpath(app.env.doc2path(docname)), None)
+    if future is not None:
+        _store(run, future)
+    if not run["pending"]:
+        _finish(run)
+
+
+def _on_env_updated(app, env):
+    """Store the results of pre-executed notebooks Sphinx did not read (if any) and stop the pool."""
+    run = getattr(app, "_nnbook_run", None)
+    if run:
+        _finish(run)
 
 
 def setup(app):
@@ -157,4 +191,6 @@ def setup(app):
     app.add_config_value("nnbook_execute_last", [], "")
     app.connect("config-inited", _on_config_inited, priority=900)
     app.connect("builder-inited", _on_builder_inited, priority=900)
+    app.connect("source-read", _on_source_read)
+    app.connect("env-updated", _on_env_updated)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
