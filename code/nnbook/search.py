@@ -43,6 +43,8 @@ class Uniform:
         low, high = real_scalar(self.low, "low"), real_scalar(self.high, "high")
         if not low < high:
             raise ValueError(f"need low < high; got low={low}, high={high}")
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
 
     def sample(self, rng, size: int) -> np.ndarray:
         """``size`` independent draws."""
@@ -69,6 +71,8 @@ class LogUniform:
         low, high = positive_scalar(self.low, "low"), positive_scalar(self.high, "high")
         if not low < high:
             raise ValueError(f"need low < high; got low={low}, high={high}")
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
 
     def sample(self, rng, size: int) -> np.ndarray:
         """``size`` independent draws; each decade of the range gets the same share."""

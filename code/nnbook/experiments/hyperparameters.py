@@ -177,7 +177,7 @@ def summary(results: dict) -> dict:
     out["ctf-best-wd"] = ctf.best.config["weight_decay"]
     out["ctf-best-val"] = ctf.best.value
     out["ctf-best-coarse"] = search.best(ctf.coarse).value
-    out["ctf-fine-lo"], out["ctf-fine-hi"] = ctf.fine_space["lr"].low, ctf.fine_space["lr"].high
+    out["ctf-fine-lo"], out["ctf-fine-hi"] = float(ctf.fine_space["lr"].low), float(ctf.fine_space["lr"].high)
     out["ctf-test-acc"] = 100 * ctf.test_accuracy
     out["ctf-worst-finite"] = max(t.value for t in finite)
     out["ctf-good"] = 2 * ctf.best.value  # "good": validation loss within twice the best
