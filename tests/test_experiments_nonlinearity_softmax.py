@@ -71,3 +71,10 @@ def test_cross_entropy_gradient_is_p_minus_y():
     error, analytic, _ = sm.cross_entropy_gradient_check(rng=0)
     assert error < 1e-7
     np.testing.assert_allclose(analytic.sum(axis=1), 0, atol=1e-15)  # p and y both sum to 1
+
+
+def test_softmax_chapter_summary_limits():
+    logits, bars, curve = sm.run_chapter()
+    s = sm.summary(bars, curve)
+    assert s["entropy-T0.01"] < 1e-6 < s["entropy-T1"] < s["entropy-T5"] < s["log-k"] == pytest.approx(np.log(5))
+    assert s["entropy-high"] == pytest.approx(s["log-k"], rel=1e-3) and s["k"] == logits.size

@@ -11,7 +11,8 @@ from nnbook import nn
 from nnbook._validation import as_generator, as_real_array
 from nnbook.gradcheck import norm_relative_error, numerical_gradient
 
-__all__ = ["naive_softmax", "TemperatureSweep", "temperature_sweep", "cross_entropy_gradient_check"]
+__all__ = ["naive_softmax", "TemperatureSweep", "temperature_sweep", "cross_entropy_gradient_check", "LOGITS",
+           "run_chapter", "summary"]
 
 
 def naive_softmax(x) -> np.ndarray:
@@ -60,3 +61,22 @@ def cross_entropy_gradient_check(n: int = 5, classes: int = 4, rng=0) -> tuple[f
     analytic = (p - np.eye(classes)[y]) / n
     numeric = numerical_gradient(lambda s: nn.softmax_cross_entropy(s, y)[0], scores)
     return norm_relative_error(analytic, numeric), analytic, numeric
+
+
+#: The logits the chapter uses throughout.
+LOGITS = (2.0, 1.0, 0.5, -1.0, 0.0)
+
+
+def run_chapter() -> tuple[np.ndarray, TemperatureSweep, TemperatureSweep]:
+    """The chapter's logits, their softmax at three temperatures, and over 300 log-spaced
+    temperatures from 1e-3 to 1e3."""
+    logits = np.array(LOGITS)
+    return (logits, temperature_sweep(logits, [0.01, 1.0, 5.0]),
+            temperature_sweep(logits, np.geomspace(1e-3, 1e3, 300)))
+
+
+def summary(bars: TemperatureSweep, curve: TemperatureSweep) -> dict:
+    """The numbers the chapter quotes, by name."""
+    out = {f"entropy-T{t:g}": float(h) for t, h in zip(bars.temperatures, bars.entropies)}
+    return out | {"log-k": curve.max_entropy, "k": int(curve.logits.size), "entropy-low": float(curve.entropies[0]),
+                  "entropy-high": float(curve.entropies[-1])}
