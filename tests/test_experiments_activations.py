@@ -108,3 +108,19 @@ def test_numbered_table():
     assert text.startswith(":::{table} A caption.\n:name: tbl-x\n\n| a |") and text.endswith("\n:::")
     with pytest.raises(ValueError, match="label"):
         report.numbered_table("| a |", "c", "two words")
+
+
+def test_chapter_numbers_sigmoid_tanh_rrelu_selu():
+    props = {p.name: p for p in exp.activation_properties(["sigmoid", "tanh", "relu"])}
+    st = exp.sigmoid_tanh_numbers(props)
+    assert st["tanh-identity-error"] < 1e-12
+    assert st["sigmoid-max-slope"] == pytest.approx(0.25) and st["tanh-max-slope"] == pytest.approx(1.0)
+    assert st["sigmoid-mean"] == pytest.approx(0.5, abs=1e-9) and st["relu-mean"] == pytest.approx(1 / np.sqrt(2 * np.pi))
+    assert st["sigmoid-slope-at-5"] == pytest.approx(np.exp(-5) / (1 + np.exp(-5)) ** 2)
+    demo = exp.rrelu_demo(draws=2, many=4000)
+    rr = exp.rrelu_numbers(demo)
+    assert rr["rrelu-eval-slope"] == pytest.approx((rr["rrelu-lower"] + rr["rrelu-upper"]) / 2)
+    assert rr["rrelu-mean-gap"] < 0.05 and demo.train.shape == (2, demo.x.size)
+    se = exp.selu_numbers(exp.selu_moment_curves(np.linspace(0.5, 3.0, 26)))
+    assert se["selu-check-mean"] < 1e-8 and se["selu-check-var"] == pytest.approx(1.0, abs=1e-8)
+    assert se["selu-numeric-gap"] < 1e-6

@@ -25,7 +25,6 @@ in the normal way and reports the error as usual. Set ``nnbook_parallel_executio
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import multiprocessing
 import os
 import shutil
@@ -34,21 +33,12 @@ from pathlib import Path
 
 from sphinx.util import logging
 
+from nnbook.experiments._memo import package_source_hash  # the same key as the results cache
+
+__all__ = ["package_source_hash", "setup"]
+
 LOGGER = logging.getLogger(__name__)
 STAMP = "nnbook-source.sha256"
-
-
-def package_source_hash(package_dir: Path) -> str:
-    """SHA-256 of every ``.py`` file (path and bytes) below ``package_dir``, in sorted order."""
-    digest = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(path.relative_to(package_dir).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _package_dir(app) -> Path:

@@ -27,16 +27,24 @@ STALE_SECONDS = 600
 _PLAIN = (int, float, str, bool, type(None))
 
 
-@functools.lru_cache(maxsize=1)
-def source_hash() -> str:
-    """SHA-256 of every ``.py`` file of the package (path and bytes), in sorted order."""
-    root = Path(__file__).resolve().parents[1]
+def package_source_hash(package_dir) -> str:
+    """SHA-256 of every ``.py`` file (path and bytes) below ``package_dir``, in sorted order.
+
+    The book's Sphinx extension keys the notebook execution cache on the same hash.
+    """
+    package_dir = Path(package_dir)
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(package_dir.rglob("*.py")):
         if "__pycache__" in path.parts:
             continue
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def source_hash() -> str:
+    """:func:`package_source_hash` of this ``nnbook`` package (computed once per process)."""
+    return package_source_hash(Path(__file__).resolve().parents[1])
 
 
 def _plain(value) -> bool:

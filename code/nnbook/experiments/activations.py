@@ -20,6 +20,11 @@ __all__ = [
     "selu_moment_curves",
     "rrelu_samples",
     "derivative_check",
+    "sigmoid_tanh_numbers",
+    "RreluDemo",
+    "rrelu_demo",
+    "rrelu_numbers",
+    "selu_numbers",
 ]
 
 # A fine grid for Gaussian expectations: deterministic (no sampling noise) and accurate to
@@ -248,3 +253,54 @@ def derivative_check(fs, x=None, h: float = 1e-5) -> dict[str, float]:
             continue  # piecewise constant: nothing to check but zeros
         out[f.name] = relative_error(f.grad(x), elementwise_derivative(f, x, h))
     return out
+
+
+# ----------------------------------------------------------------------------- numbers the chapter quotes
+
+
+def sigmoid_tanh_numbers(props: dict) -> dict:
+    """Facts about sigmoid and tanh the chapter quotes, from ``props`` (name -> :class:`ActivationProperties`):
+    the identity ``tanh(x) = 2σ(2x) − 1`` checked on [−20, 20], maximum slopes, mean outputs, σ'(5)."""
+    x = np.linspace(-20.0, 20.0, 4001)
+    sig, tanh = act.get("sigmoid"), act.get("tanh")
+    return {"tanh-identity-error": float(np.abs(tanh(x) - (2 * sig(2 * x) - 1)).max()),
+            "sigmoid-max-slope": float(props["sigmoid"].max_slope), "tanh-max-slope": float(props["tanh"].max_slope),
+            "sigmoid-mean": float(props["sigmoid"].mean_output), "relu-mean": float(props["relu"].mean_output),
+            "sigmoid-slope-at-5": float(sig.grad(5.0))}
+
+
+@dataclass(frozen=True)
+class RreluDemo:
+    """RReLU on a grid: a few training-mode draws, the evaluation-mode output, and the gap between
+    the mean of many training draws and the evaluation output."""
+
+    x: np.ndarray
+    train: np.ndarray  # (draws, x.size)
+    eval: np.ndarray
+    f: object  # the RReLU activation
+    mean_gap: float
+
+
+def rrelu_demo(draws: int = 3, many: int = 4000) -> RreluDemo:
+    """The chapter's RReLU experiment: ``draws`` samples to plot (seed 0) and ``many`` (seed 1)
+    whose mean must match the evaluation-mode output."""
+    x = np.linspace(-4.0, 3.0, 57)
+    train, evaluated, f = rrelu_samples(x, draws=draws, rng=0)
+    samples, _, _ = rrelu_samples(x, draws=many, rng=1)
+    return RreluDemo(x, train, evaluated, f, float(np.abs(samples.mean(axis=0) - evaluated).max()))
+
+
+def rrelu_numbers(demo: RreluDemo) -> dict:
+    """The RReLU numbers the chapter quotes (bounds, evaluation slope, mean gap, Xu et al.'s 2/11)."""
+    return {"rrelu-lower": float(demo.f.lower), "rrelu-upper": float(demo.f.upper),
+            "rrelu-eval-slope": float(demo.f.eval_alpha), "rrelu-mean-gap": demo.mean_gap, "xu-test-slope": 2 / 11}
+
+
+def selu_numbers(curves: SeluCurves) -> dict:
+    """SELU's constants, their agreement with the numerical solution in ``curves``, and the mean
+    and variance of SELU(z) for z ~ N(0, 1) (which the constants make 0 and 1)."""
+    lam, alpha = act.selu_constants()
+    mean, second = gaussian_moments("selu")
+    gap = max(abs(curves.alpha_star - alpha), abs(curves.lambda_star - lam))
+    return {"selu-lambda": float(lam), "selu-alpha": float(alpha), "selu-numeric-gap": float(gap),
+            "selu-check-mean": float(abs(mean)), "selu-check-var": float(second - mean**2)}

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from nnbook import activations as act
-from nnbook import diagnostics, init, nn
+from nnbook import diagnostics, nn
 from nnbook._validation import as_generator, positive_int, positive_scalar
 from nnbook.experiments._memo import memoize
+from nnbook.experiments.initialization import scheme
 
 __all__ = [
     "DerivativeCurves",
@@ -66,14 +66,6 @@ class DeepRun:
         return float(self.stats["grad_std"][0] / self.stats["grad_std"][-1])
 
 
-def _initializer(spec):
-    """``"xavier_normal"`` or ``("normal", std)``."""
-    if isinstance(spec, tuple):
-        name, std = spec
-        return functools.partial(init.normal, std=positive_scalar(std, "std")), f"N(0, {std:g}²)"
-    return init.get(spec), spec
-
-
 def deep_network_gradients(activation: str, init_spec="xavier_normal", *, depth: int = 10, width: int = 100,
                            n: int = 500, classes: int = 10, threshold: float = 0.05, samples: int = 2000,
                            label: str | None = None, rng=0) -> DeepRun:
@@ -85,7 +77,8 @@ def deep_network_gradients(activation: str, init_spec="xavier_normal", *, depth:
     """
     depth, width, n = positive_int(depth, "depth"), positive_int(width, "width"), positive_int(n, "n")
     rng = as_generator(rng)
-    initializer, init_name = _initializer(init_spec)
+    initializer = scheme(init_spec)
+    init_name = initializer.label
     net = nn.MLP([width] * (depth + 1) + [classes], activation, initializer, rng=rng)
     X = rng.standard_normal((n, width))
     y = rng.integers(0, classes, n)

@@ -8,7 +8,7 @@ import numpy as np
 from nnbook import style
 from nnbook.figures._base import new_figure, styled
 
-_RUN_STYLES = {"he_normal": "-", "xavier_normal": "-", "lecun_normal": "-"}
+_RUN_STYLES = {"He": "-", "Xavier (normal)": "-", "LeCun": "-"}
 
 
 def _run_color(run) -> str:
