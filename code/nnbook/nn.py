@@ -41,6 +41,7 @@ __all__ = [
     "MLP",
     "History",
     "train",
+    "train_many",
     "accuracy",
 ]
 
@@ -428,3 +429,30 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(val_acc)
     return history
+
+
+def _per_member(value, count, name):
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise ValueError(f"{name}: expected one per network ({count}); got {len(value)}")
+        return list(value)
+    return [value] * count
+
+
+def train_many(nets, X, y, *, lr, epochs: int, rng=None, **kwargs) -> list[History]:
+    """Train a population of networks of one architecture; one :class:`History` per member.
+
+    Each member is trained exactly as :func:`train` would train it alone: ``lr`` is one float
+    for all or a list (one per member), ``rng`` a list of Generators/seeds (one per member,
+    each shuffling that member's minibatches) or None for full-batch training. The other
+    keyword arguments are those of :func:`train`.
+    """
+    nets = list(nets)
+    if not nets:
+        raise ValueError("nets must hold at least one MLP")
+    lrs = _per_member(lr, len(nets), "lr")
+    if rng is not None and not isinstance(rng, (list, tuple)):
+        raise TypeError("rng must be a list with one Generator or seed per network (each member shuffles "
+                        "its own minibatches), or None for full-batch training")
+    rngs = _per_member(rng, len(nets), "rng")
+    return [train(net, X, y, lr=l, epochs=epochs, rng=r, **kwargs) for net, l, r in zip(nets, lrs, rngs)]
