@@ -8,7 +8,7 @@ Layers, from the bottom up:
 * :mod:`nnbook.figures` (with :mod:`nnbook.style`) — results in, matplotlib Figure out.
 """
 
-from nnbook import activations, data, diagnostics, init, nn, preprocessing, search
+from nnbook import activations, data, diagnostics, init, nn, preprocessing, search, stats
 
 __version__ = "0.1.0"
-__all__ = ["activations", "init", "nn", "data", "diagnostics", "preprocessing", "search", "__version__"]
+__all__ = ["activations", "init", "nn", "data", "diagnostics", "preprocessing", "search", "stats", "__version__"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-__all__ = ["PALETTE", "ACTIVATION_COLORS", "RC", "DPI", "context", "color"]
+__all__ = ["PALETTE", "ACTIVATION_COLORS", "RC", "DPI", "TEXT_WIDTH", "NARROW_WIDTH", "context", "color"]
 
 #: Okabe–Ito colours: distinguishable with the common forms of colour blindness.
 PALETTE = {
@@ -41,6 +41,12 @@ ACTIVATION_COLORS = {
 }
 
 DPI = 110
+
+#: Width of the HTML text column in inches: a full-width figure is at most this wide (6.4 in at
+#: the column's ~105 px per inch), so 9-pt text shows at ~13 px on a desktop screen.
+TEXT_WIDTH = 6.4
+#: Width of a figure that need not fill the column (a single small panel).
+NARROW_WIDTH = 4.2
 
 RC = {
     "figure.dpi": DPI,
