@@ -97,12 +97,3 @@ def test_api_page_examples_run(tmp_path):
     assert 0 <= namespace["stats"]["act_std"].min()
 
 
-def test_hyperparameter_figures_render():
-    made = [
-        figures.hyperparameters.random_vs_grid(hp.random_vs_grid(problems=50)),
-        figures.hyperparameters.sampling_scales(hp.sampling_scales(n=100)),
-        figures.hyperparameters.coarse_to_fine(hp.coarse_to_fine(n_coarse=3, n_fine=2, epochs=1)),
-        figures.hyperparameters.lr_curves(hp.lr_curves(lrs=(0.001, 0.05, 2.0), epochs=2)),
-    ]
-    for fig in made:
-        assert fig.axes and fig._repr_png_()[:4] == b"\x89PNG"

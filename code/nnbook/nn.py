@@ -443,7 +443,7 @@ def train_many(nets, X, y, *, lr, epochs: int, rng=None, **kwargs) -> list[Histo
     """Train a population of networks of one architecture; one :class:`History` per member.
 
     Each member is trained exactly as :func:`train` would train it alone: ``lr`` is one float
-    for all or a list (one per member), ``rng`` a list of Generators/seeds (one per member,
+    for all or a list (one per member), and so is ``weight_decay``; ``rng`` a list of Generators/seeds (one per member,
     each shuffling that member's minibatches) or None for full-batch training. The other
     keyword arguments are those of :func:`train`.
     """
@@ -455,4 +455,6 @@ def train_many(nets, X, y, *, lr, epochs: int, rng=None, **kwargs) -> list[Histo
         raise TypeError("rng must be a list with one Generator or seed per network (each member shuffles "
                         "its own minibatches), or None for full-batch training")
     rngs = _per_member(rng, len(nets), "rng")
-    return [train(net, X, y, lr=l, epochs=epochs, rng=r, **kwargs) for net, l, r in zip(nets, lrs, rngs)]
+    decays = _per_member(kwargs.pop("weight_decay", 0.0), len(nets), "weight_decay")
+    return [train(net, X, y, lr=l, epochs=epochs, rng=r, weight_decay=w, **kwargs)
+            for net, l, r, w in zip(nets, lrs, rngs, decays)]
