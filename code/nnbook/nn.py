@@ -328,7 +328,6 @@ def _backward(Ws, acts, xs, zs, dscores, input_grad=False, trace=None):
     gW, gb = [None] * L, [None] * L
     stacked = dscores.ndim == 3
     dz = dscores
-    dh = None
     if trace is not None:
         trace.grad_activations, trace.grad_pre_activations = [None] * L, [None] * L
         trace.grad_activations[L - 1] = trace.grad_pre_activations[L - 1] = dz
@@ -336,11 +335,9 @@ def _backward(Ws, acts, xs, zs, dscores, input_grad=False, trace=None):
         x = xs[l]
         gW[l] = np.swapaxes(x, -1, -2) @ dz
         gb[l] = dz.sum(axis=-2, keepdims=stacked)
-        if l == 0 and not input_grad:
-            break
-        dh = dz @ np.swapaxes(Ws[l], -1, -2)
         if l == 0:
-            break
+            return gW, gb, (dz @ np.swapaxes(Ws[0], -1, -2) if input_grad else None)
+        dh = dz @ np.swapaxes(Ws[l], -1, -2)
         f = acts[l - 1]
         if trace is not None:
             trace.grad_activations[l - 1] = dh
@@ -352,7 +349,6 @@ def _backward(Ws, acts, xs, zs, dscores, input_grad=False, trace=None):
         dz = dh
         if trace is not None:
             trace.grad_pre_activations[l - 1] = dz
-    return gW, gb, dh
 
 
 def _own_state(activations):
