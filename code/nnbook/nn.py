@@ -587,7 +587,8 @@ def _targets(y, n, net, loss, name):
             raise ValueError(f"{name} must be integer class labels of shape ({n},) to match the inputs; "
                              f"got shape {y.shape}")
         return _check_labels(y, n, net.sizes[-1], name)
-    return _check_target(y, (n, net.sizes[-1]), name)
+    # targets in the network's dtype, so a float32 network trains in float32 throughout
+    return _check_target(y, (n, net.sizes[-1]), name).astype(net.dtype, copy=False)
 
 
 def _check_training(net, X, y, loss, batch_size, X_val, y_val):
