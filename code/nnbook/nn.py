@@ -152,15 +152,12 @@ def _ce(scores, y, grad: bool = True):
     n = scores.shape[-2]
     z = scores - scores.max(axis=-1, keepdims=True)
     logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
-    picked = np.take_along_axis(logp, y[..., None], axis=-1)[..., 0]
-    loss = -picked.mean(axis=-1)
+    at = (np.arange(n), y) if scores.ndim == 2 else (np.arange(scores.shape[0])[:, None], np.arange(n), y)
+    loss = -logp[at].mean(axis=-1)
     if not grad:
         return loss, None
     dscores = np.exp(logp)
-    if scores.ndim == 2:
-        dscores[np.arange(n), y] -= 1.0
-    else:
-        dscores[np.arange(scores.shape[0])[:, None], np.arange(n), y] -= 1.0
+    dscores[at] -= 1.0
     dscores /= n
     return loss, dscores
 
@@ -342,7 +339,14 @@ def _backward(Ws, acts, xs, zs, dscores, input_grad=False, trace=None):
         if trace is not None:
             trace.grad_activations[l - 1] = dh
             dh = dh.copy()
-        if type(f) in _FROM_OUTPUT:
+        kind = type(f)
+        if kind is act.Tanh:  # 1 − h², one temporary (the same numbers as Tanh.grad_from_output)
+            d = np.multiply(x, x)
+            dh *= np.subtract(1.0, d, out=d)
+        elif kind is act.Sigmoid:  # h (1 − h)
+            d = np.subtract(1.0, x)
+            dh *= np.multiply(x, d, out=d)
+        elif kind in _FROM_OUTPUT:
             dh *= f.grad_from_output(x)  # x is this layer's input = the previous layer's output
         else:
             dh *= f._grad(zs[l - 1])
@@ -512,11 +516,14 @@ class MLP:
         if self._caches is None:
             raise ValueError("call forward before backward")
         dout = as_real_array(dout, "dout")
-        xs, zs = self._caches
-        n = xs[0].shape[0]
+        n = self._caches[0][0].shape[0]
         if dout.shape != (n, self.sizes[-1]):
             raise ValueError(f"dout must have shape ({n}, {self.sizes[-1]}); got {dout.shape}")
-        gW, gb, dX = _backward(self.weights, self.activations, xs, zs, dout.copy(), input_grad, self.trace)
+        return self._backprop(dout.copy(), input_grad)  # a copy: the caller's dout is not overwritten
+
+    def _backprop(self, dscores, input_grad):
+        xs, zs = self._caches
+        gW, gb, dX = _backward(self.weights, self.activations, xs, zs, dscores, input_grad, self.trace)
         self.grads["weights"], self.grads["biases"] = gW, gb
         if self.trace is not None:
             self.trace.grad_weights = list(gW)
@@ -526,7 +533,7 @@ class MLP:
     def loss(self, X, y, loss: str = "cross_entropy", record: bool = False) -> float:
         """Forward, loss and backward in one call; returns the loss and fills :attr:`grads`."""
         value, dscores = _loss_function(loss)(self.forward(X, record=record), y)
-        self.backward(dscores, input_grad=False)
+        self._backprop(dscores, input_grad=False)  # dscores is fresh and checked: no copy
         return value
 
     def record(self, X, y, loss: str = "cross_entropy") -> Trace:
@@ -619,9 +626,16 @@ def _check_hyper(lr, epochs, momentum, weight_decay, on_divergence):
     return lr, epochs, momentum, weight_decay
 
 
-def _evaluate(Ws, bs, acts, X, y, loss):
-    """Loss and accuracy of one network (or a stack) on a whole set; (inf, NaN) if scores overflow."""
-    scores = _forward(Ws, bs, acts, X)[0]
+def _evaluate(Ws, bs, acts, X, y, loss, keep=None):
+    """Loss and accuracy of one network (or a stack) on a whole set; (inf, NaN) if scores overflow.
+
+    ``keep``, a list, receives the forward pass (scores and caches): in full-batch training the
+    next step's forward pass is this one (same weights, same data), so it is not run twice.
+    """
+    forward = _forward(Ws, bs, acts, X)
+    scores = forward[0]
+    if keep is not None:
+        keep[:] = forward
     finite = np.isfinite(scores).all(axis=(-2, -1))
     value = _KERNELS[loss](scores, y, grad=False)[0]
     acc = (np.mean(np.argmax(scores, axis=-1) == y, axis=-1) if loss == "cross_entropy"
@@ -699,7 +713,7 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
     decays = [bool(weight_decay)] * len(Ws) + [False] * len(bs)
     velocity = [np.zeros_like(p) for p in params] if momentum else None
     lr_decay = lr * weight_decay
-    start = None
+    start = reuse = None
     history = History()
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(epochs):
@@ -711,7 +725,7 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
                 else:
                     idx = order[begin:begin + size]
                     Xb, yb = X[idx], y[idx]
-                scores, xs, zs = _forward(Ws, bs, acts, Xb)
+                scores, xs, zs = reuse or _forward(Ws, bs, acts, Xb)
                 if not np.isfinite(scores).all():
                     broken = True
                     break
@@ -736,7 +750,8 @@ def train(net: MLP, X, y, *, lr: float, epochs: int, loss: str = "cross_entropy"
                         if decay:
                             g += lr_decay * p
                         p -= g
-            train_loss, train_acc = _evaluate(Ws, bs, acts, X, y, loss)
+            reuse = [] if order is None else None
+            train_loss, train_acc = _evaluate(Ws, bs, acts, X, y, loss, keep=reuse)
             train_loss, train_acc = float(train_loss), float(train_acc)
             if broken or _blew_up(train_loss, start):
                 history.diverged = True
@@ -937,6 +952,7 @@ class _Population:
         X, y, n, size = s.X, s.y, s.X.shape[0], s.batch_size
         kernel = _KERNELS[s.loss]
         failures = []
+        reuse = None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(epochs):
                 orders = {m: self.rngs[m].permutation(n) for m in self.alive} if s.shuffle else None
@@ -947,7 +963,8 @@ class _Population:
                         else:
                             idx = np.stack([orders[m][begin:begin + size] for m in self.alive])
                             Xb, yb = X[idx], y[idx]
-                        scores, xs, zs = _forward(self.Ws, self.bs, self.acts, Xb)
+                        scores, xs, zs = reuse or _forward(self.Ws, self.bs, self.acts, Xb)
+                        reuse = None
                         values, dscores = kernel(scores, yb)
                         ok = np.isfinite(scores).all(axis=(1, 2)) & np.isfinite(values)
                         if ok.all():
@@ -965,8 +982,9 @@ class _Population:
                     self.update(gW + gb)
                 if not self.alive:
                     break
+                reuse = [] if orders is None else None
                 train_loss, train_acc = _evaluate(self.Ws, self.bs, self.acts, X, self.labels(y, len(self.alive)),
-                                                  s.loss)
+                                                  s.loss, keep=reuse)
                 blown = [i for i, m in enumerate(self.alive) if _blew_up(train_loss[i], self.start[m])]
                 for i in blown:
                     m = self.alive[i]
@@ -978,6 +996,7 @@ class _Population:
                         self.histories[m].accuracy.append(float(train_acc[i]))
                 if blown:
                     self.drop(blown)
+                    reuse = None  # the stacks changed
                 if failures and on_divergence == "raise":
                     self.write_back()
                     m, value, done = failures[0]
