@@ -9,6 +9,14 @@ With ``record=True`` a forward and backward pass keep, for every layer, the pre-
 ``z``, the activations ``h``, and the gradients of the loss with respect to ``h``, ``z`` and
 the weights (:class:`Trace`), so experiments can measure saturation, dead units and vanishing
 gradients without writing their own forward passes.
+
+:func:`train` trains one network; :func:`train_many` trains a population of networks of one
+architecture (seeds, learning rates, an ensemble) at once, with the weights stacked on a
+leading axis, and gives every member the numbers :func:`train` would give it alone.
+
+Inputs with NaN or inf are refused with a ``ValueError`` that names the argument (``X``,
+``scores``, ``predictions``, ``target``, labels); only the elementwise
+:func:`activation_forward` propagates NaN, as the activations themselves do.
 """
 
 from __future__ import annotations
