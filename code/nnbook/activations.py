@@ -138,6 +138,10 @@ class Sigmoid(Activation):
         s = _sigmoid(x)
         return s * (1.0 - s)
 
+    def grad_from_output(self, y):
+        """σ' from the output ``y = σ(x)`` (an ndarray): ``y(1 − y)``, no second exponential."""
+        return y * (1.0 - y)
+
 
 class Tanh(Activation):
     """Hyperbolic tangent, range (−1, 1), ``tanh(x) = 2σ(2x) − 1``; ``tanh' = 1 − tanh² ≤ 1``."""
@@ -153,6 +157,10 @@ class Tanh(Activation):
         t = np.tanh(x)
         return 1.0 - t * t
 
+    def grad_from_output(self, y):
+        """tanh' from the output ``y = tanh(x)`` (an ndarray): ``1 − y²``, no second tanh."""
+        return 1.0 - y * y
+
 
 class ReLU(Activation):
     """Rectified linear unit ``max(0, x)``."""
@@ -166,6 +174,10 @@ class ReLU(Activation):
 
     def _grad(self, x):
         return (x > 0).astype(x.dtype)
+
+    def grad_from_output(self, y):
+        """ReLU' from the output ``y = max(0, x)`` (an ndarray): ``y > 0`` exactly when ``x > 0``."""
+        return (y > 0).astype(y.dtype)
 
 
 class LeakyReLU(Activation):
@@ -195,6 +207,10 @@ class LeakyReLU(Activation):
 
     def _grad(self, x):
         return np.where(x > 0, 1.0, self.alpha).astype(x.dtype, copy=False)
+
+    def grad_from_output(self, y):
+        """The derivative from the output ``y`` (an ndarray): ``y > 0`` exactly when ``x > 0`` (α ≥ 0)."""
+        return np.where(y > 0, 1.0, self.alpha).astype(y.dtype, copy=False)
 
 
 class PReLU(Activation):
@@ -341,6 +357,13 @@ class ELU(Activation):
     def _grad(self, x):
         return np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0.0))).astype(x.dtype, copy=False)
 
+    def grad_from_output(self, y):
+        """ELU' from the output ``y`` (an ndarray): ``α eˣ = y + α`` for x ≤ 0, no second exponential.
+
+        Exact to ~1e-16·α in absolute terms (so only relatively inexact where the derivative is
+        itself below ~1e-12, for x ≲ −28)."""
+        return np.where(y > 0, 1.0, y + self.alpha).astype(y.dtype, copy=False)
+
 
 def selu_constants() -> tuple[float, float]:
     """Derive SELU's (λ, α) from the self-normalizing fixed point (Klambauer et al. 2017).
@@ -390,6 +413,10 @@ class SELU(Activation):
     def _grad(self, x):
         neg = self.alpha * np.exp(np.minimum(x, 0.0))
         return (self.lambda_ * np.where(x > 0, 1.0, neg)).astype(x.dtype, copy=False)
+
+    def grad_from_output(self, y):
+        """SELU' from the output ``y`` (an ndarray): ``λα eˣ = y + λα`` for x ≤ 0."""
+        return np.where(y > 0, self.lambda_, y + self.lambda_ * self.alpha).astype(y.dtype, copy=False)
 
 
 class GELU(Activation):
