@@ -84,3 +84,33 @@ def test_figures_display_as_png_in_jupyter_without_pyplot():
     png = fig._repr_png_()
     assert png[:4] == b"\x89PNG"
     assert png == figures.activation_panels(["relu"])._repr_png_()  # byte-for-byte reproducible
+
+
+def test_book_figures_are_compact_high_dpi_pngs():
+    from PIL import Image
+
+    from nnbook.figures._base import PIXEL_RATIO, new_figure, png_bytes
+
+    fig = new_figure(3.0, 2.0)
+    ax = fig.subplots()
+    ax.bar([0, 1], [1, 2], color=[style.PALETTE["blue"], style.PALETTE["orange"]])
+    ax.set_axis_off()
+    data, meta = fig._repr_png_()
+    image = Image.open(io.BytesIO(data))
+    # twice the pixels of the display width it declares, no alpha channel, indexed colours
+    assert meta["width"] == round(3.0 * style.DPI)
+    assert image.size[0] == PIXEL_RATIO * meta["width"]
+    assert image.mode == "P"
+    # with few colours the palette is exact: the same pixels as matplotlib's own PNG
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=style.DPI, facecolor="white")
+    reference = np.asarray(Image.open(buf).convert("RGB"))
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png_bytes(fig, style.DPI))).convert("RGB")), reference)
+
+
+def test_figures_are_never_wider_than_the_text_column():
+    from nnbook.figures._base import new_figure
+
+    fig = new_figure(12.8, 4.0)
+    assert fig.get_figwidth() == pytest.approx(style.TEXT_WIDTH)
+    assert fig.get_figheight() == pytest.approx(2.0)

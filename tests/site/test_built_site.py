@@ -46,3 +46,62 @@ def test_activations_page_shows_its_figures(site):
     assert html.count('class="caption-number"') >= 8
     for label in ("fig-classic-activations", "fig-selu-constants", "tbl-activation-properties"):
         assert f'id="{label}"' in html
+
+
+def _pages(site):
+    return [site / f"{page}.html" for page in _toc_files()]
+
+
+EXTERNAL = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', re.I)
+
+
+def test_no_page_loads_anything_from_outside(site):
+    """Offline: every script, stylesheet, font and image comes from the site itself."""
+    for html_file in _pages(site) + [site / "search.html", site / "genindex.html"]:
+        html = html_file.read_text(encoding="utf-8")
+        # <link rel="canonical"> and the like name a URL without loading it
+        loaded = [url for url in EXTERNAL.findall(html)
+                  if not re.search(rf'<link[^>]+rel="(?:canonical|author|license)"[^>]+href="{re.escape(url)}"', html)]
+        assert not loaded, f"{html_file.name} loads external resources: {loaded}"
+        for css in re.findall(r'href="([^"]+\.css)[^"]*"', html):
+            if urlparse(css).scheme:
+                continue
+            text = (html_file.parent / unquote(css.split("?")[0])).resolve().read_text(encoding="utf-8", errors="replace")
+            assert not re.search(r"url\((['\"]?)(https?:)?//", text), f"{css} loads a remote font or image"
+
+
+def test_mathjax_is_served_locally(site):
+    html = (site / "book" / "activations.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, re.I)
+    assert scripts and all(not urlparse(s).scheme for s in scripts), scripts
+    for src in scripts:
+        assert (site / "book" / unquote(src.split("?")[0])).resolve().exists(), src
+
+
+def test_every_figure_has_its_caption_as_alt_text(site):
+    for html_file in _pages(site):
+        html = html_file.read_text(encoding="utf-8")
+        for img in re.findall(r"<img[^>]*>", html):
+            alt = re.search(r'alt="([^"]*)"', img)
+            assert alt and alt.group(1).strip(), f"{html_file.name}: image without alt text: {img[:120]}"
+            assert not re.fullmatch(r"[./_a-z]*[0-9a-f]{32,}\.png", alt.group(1)), f"{html_file.name}: alt is a file name"
+
+
+def test_chapter_pages_stay_light(site):
+    """HTML plus images of each chapter page within 400 KB (scripts and styles are cached once).
+    The generated API reference is text only and is not a chapter."""
+    for html_file in _pages(site):
+        if html_file.stem == "api":
+            continue
+        html = html_file.read_text(encoding="utf-8")
+        size = len(html.encode())
+        for src in set(re.findall(r'<img[^>]+src="([^"]+)"', html)):
+            if not urlparse(src).scheme:
+                size += (html_file.parent / unquote(src)).resolve().stat().st_size
+        assert size <= 400_000, f"{html_file.name}: {size / 1000:.0f} KB of HTML and images"
+
+
+def test_page_titles_name_the_book_once(site):
+    for html_file in _pages(site):
+        title = re.search(r"<title>(.*?)</title>", html_file.read_text(encoding="utf-8"), re.S).group(1)
+        assert title.count("Training Neural Networks, Part I") <= 1, title
