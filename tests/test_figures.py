@@ -81,9 +81,9 @@ def test_library_does_not_choose_a_backend():
 
 def test_figures_display_as_png_in_jupyter_without_pyplot():
     fig = figures.activation_panels(["relu"])
-    png = fig._repr_png_()
-    assert png[:4] == b"\x89PNG"
-    assert png == figures.activation_panels(["relu"])._repr_png_()  # byte-for-byte reproducible
+    png, meta = fig._repr_png_()
+    assert png[:4] == b"\x89PNG" and meta["width"] > 0
+    assert png == figures.activation_panels(["relu"])._repr_png_()[0]  # byte-for-byte reproducible
 
 
 def test_book_figures_are_compact_high_dpi_pngs():
