@@ -166,4 +166,4 @@ def test_cure_chapter_figures_render():
                                                            width=8, n=8)),
     ]
     for fig in made:
-        assert fig.axes and fig._repr_png_()[:4] == b"\x89PNG"
+        assert fig.axes and fig._repr_png_()[0][:4] == b"\x89PNG"

@@ -163,4 +163,4 @@ def test_failure_chapter_figures_render():
         figures.dead_relu.data_cloud(dead_relu.data_cloud(epochs=2)),
     ]
     for fig in made:
-        assert fig.axes and fig._repr_png_()[:4] == b"\x89PNG"
+        assert fig.axes and fig._repr_png_()[0][:4] == b"\x89PNG"
