@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import stats as _scipy_stats
+from scipy.special import stdtrit
 
 from nnbook._validation import as_generator, one_of
 
@@ -96,7 +96,7 @@ def one_sample(differences, *, unit: str = "", confidence: float = 0.95, method:
     one_of(method, ("t", "bootstrap"), "method")
     mean = float(d.mean())
     if method == "t":
-        half = float(_scipy_stats.t.ppf(0.5 + confidence / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
+        half = float(stdtrit(d.size - 1, 0.5 + confidence / 2) * d.std(ddof=1) / np.sqrt(d.size))
         ci = (mean - half, mean + half)
     else:
         rng = as_generator(rng)

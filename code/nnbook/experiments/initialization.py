@@ -176,17 +176,18 @@ def deep_relu_training(depth: int = 30, width: int = 64, epochs: int = 20, lr: f
     training loss per epoch (momentum SGD)."""
     X, y = digits_subset(600)
     X = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
-    out = []
+    nets, stds = [], []
     for spec in schemes:
-        s = scheme(spec)
-        net = nn.MLP([64] + [width] * depth + [10], "relu", s, rng=rng)
+        net = nn.MLP([64] + [width] * depth + [10], "relu", scheme(spec), rng=rng)
         net.forward(X, record=True)
-        stds = np.array([a.std() for a in net.trace.activations[:-1]])
+        stds.append(np.array([a.std() for a in net.trace.activations[:-1]]))
         net.trace = None
-        history = nn.train(net, X, y, lr=lr, epochs=epochs, batch_size=batch_size, momentum=0.9, rng=rng,
-                           on_divergence="stop")
-        out.append(DeepReluRun(s.label, stds, history.loss, history.accuracy[-1] if history.accuracy else np.nan))
-    return out
+        nets.append(net)
+    # both schemes trained together, with the same minibatch order
+    histories = nn.train_many(nets, X, y, lr=lr, epochs=epochs, batch_size=batch_size, momentum=0.9,
+                              rng=[rng] * len(nets), on_divergence="stop")
+    return [DeepReluRun(scheme(spec).label, sd, h.loss, h.accuracy[-1] if h.accuracy else np.nan)
+            for spec, sd, h in zip(schemes, stds, histories)]
 
 
 # ----------------------------------------------------------------------------- SELU
@@ -229,15 +230,16 @@ def scale_sweep(stds=None, activations=("tanh", "relu"), seeds=(0, 1), *, depth:
     X, y = digits_subset(600)
     X = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
     loss, acc = {}, {}
+    members = [(i, j, float(std), s) for i, std in enumerate(stds) for j, s in enumerate(seeds)]
     for a in activations:
         L, A = np.full((stds.size, len(seeds)), np.nan), np.full((stds.size, len(seeds)), np.nan)
-        for i, std in enumerate(stds):
-            for j, s in enumerate(seeds):
-                net = nn.MLP([64] + [width] * depth + [10], a, scheme(("normal", float(std))), rng=s)
-                h = nn.train(net, X, y, lr=lr, epochs=epochs, batch_size=batch_size, momentum=0.9, rng=s,
-                             on_divergence="stop")
-                if not h.diverged:
-                    L[i, j], A[i, j] = h.loss[-1], h.accuracy[-1]
+        # every (std, seed) pair of this activation trained together as one population
+        nets = [nn.MLP([64] + [width] * depth + [10], a, scheme(("normal", std)), rng=s) for _, _, std, s in members]
+        histories = nn.train_many(nets, X, y, lr=lr, epochs=epochs, batch_size=batch_size, momentum=0.9,
+                                  rng=[s for *_, s in members], on_divergence="stop")
+        for (i, j, _, _), h in zip(members, histories):
+            if not h.diverged:
+                L[i, j], A[i, j] = h.loss[-1], h.accuracy[-1]
         loss[a], acc[a] = L, A
     marks = {"Xavier": 1 / np.sqrt(width), "He": np.sqrt(2 / width)}
     return ScaleSweep(stds, list(activations), loss, acc, marks)

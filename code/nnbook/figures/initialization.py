@@ -147,7 +147,9 @@ def signal_grid(grid):
     saturates or stays alive by the last layer."""
     A, S = len(grid["activations"]), len(grid["schemes"])
     fig = new_figure(1.6 * S + 0.6, 1.35 * A + 0.8)
-    axes = fig.subplots(A, S, sharex=True, sharey=True, squeeze=False)
+    # limits and ticks set per panel instead of sharing the axes: 24 shared axes make
+    # matplotlib's tick updates quadratic in the number of panels (seconds per draw)
+    axes = fig.subplots(A, S, squeeze=False)
     depth = grid["std"].shape[-1]
     layers = np.arange(1, depth + 1)
     for i, a in enumerate(grid["activations"]):
@@ -164,8 +166,13 @@ def signal_grid(grid):
                 ax.set_title(s, fontsize=8)
             if j == 0:
                 ax.set_ylabel(a)
-    axes[0, 0].set_ylim(1e-6, 1e6)
-    axes[0, 0].set_yticks([1e-4, 1, 1e4])
+    for (i, j), ax in np.ndenumerate(axes):
+        ax.set_ylim(1e-6, 1e6)
+        ax.set_xlim(layers[0], layers[-1])
+        ax.set_yticks([1e-4, 1, 1e4], ["1e-4", "1", "1e4"] if j == 0 else [])  # plain text: no mathtext
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
+        if i < A - 1:
+            ax.tick_params(labelbottom=False)
     for ax in axes[-1]:
         ax.set_xlabel("layer")
     return fig
