@@ -45,7 +45,8 @@ def numerical_gradient(f, x, h: float = 1e-5) -> np.ndarray:
 
 
 def relative_error(a, b, floor: float = 1e-12) -> float:
-    """Largest elementwise relative error ``|a − b| / max(|a|, |b|, floor)``.
+    """Largest elementwise relative error ``|a − b| / max(|a|, |b|, floor)``; ``inf`` when
+    either side holds a NaN or an infinity.
 
     ``floor`` keeps entries where both values are ~0 from dividing by zero; those count as
     an absolute error.
@@ -53,12 +54,15 @@ def relative_error(a, b, floor: float = 1e-12) -> float:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")  # a NaN or inf gradient is never "close"
     denom = np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
     return float(np.max(np.abs(a - b) / denom)) if a.size else 0.0
 
 
 def norm_relative_error(a, b) -> float:
-    """``‖a − b‖ / max(‖a‖, ‖b‖)`` over a whole array (0 when both are zero).
+    """``‖a − b‖ / max(‖a‖, ‖b‖)`` over a whole array (0 when both are zero; ``inf`` when
+    either side holds a NaN or an infinity).
 
     The right measure for a whole gradient (a weight matrix): unlike :func:`relative_error`
     it is not dominated by the round-off of the difference quotient on entries that are
@@ -67,5 +71,7 @@ def norm_relative_error(a, b) -> float:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")  # a NaN or inf gradient is never "close"
     scale = max(np.linalg.norm(a), np.linalg.norm(b))
     return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
