@@ -119,7 +119,7 @@ def lr_curves(curves):
     loss stalls, noisy) on the left; far too high (the loss blows up) on its own scale on the right."""
     fig = new_figure(style.TEXT_WIDTH, 2.9)
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
-    names = ("too low", "about right", "too high: stalls", "far too high: blows up")
+    names = ("too low", "about right", "too high: stalls", "blows up")
     colors = (style.PALETTE["sky"], style.PALETTE["green"], style.PALETTE["orange"], style.PALETTE["red"])
     for k, ((lr, loss), name, c) in enumerate(zip(sorted(curves.items()), names, colors)):
         loss = np.asarray(loss, dtype=float)
