@@ -118,10 +118,17 @@ def _on_builder_inited(app):
     if workers < 2:
         return  # nothing to gain over myst-nb's own serial execution
     LOGGER.info("nnbook: executing %d notebooks in %d parallel processes", len(todo), workers)
-    # In the order Sphinx reads the documents (sorted), so that the reader rarely waits; the
-    # chapters named in nnbook_execute_last (which reuse other chapters' results) at the end.
+    # The chapters named in nnbook_execute_last (which reuse other chapters' results) at the end.
+    # The longest chapters (nnbook_execute_first) start first, so that the two workers finish
+    # together instead of one running a long chapter alone at the end.
     last = {os.path.realpath(Path(app.srcdir) / name) for name in app.config.nnbook_execute_last}
-    todo.sort(key=lambda item: (os.path.realpath(item[0].with_suffix("")) in last, str(item[0])))
+    first = [os.path.realpath(Path(app.srcdir) / name) for name in app.config.nnbook_execute_first]
+
+    def order(item):
+        path = os.path.realpath(item[0].with_suffix(""))
+        return (path in last, first.index(path) if path in first else len(first), str(item[0]))
+
+    todo.sort(key=order)
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     app._nnbook_run = {
         "pool": pool, "cache": cache, "start": time.perf_counter(),
@@ -179,6 +186,7 @@ def setup(app):
     app.add_config_value("nnbook_source_hash", "", "env")
     app.add_config_value("nnbook_parallel_execution", True, "")
     app.add_config_value("nnbook_execute_last", [], "")
+    app.add_config_value("nnbook_execute_first", [], "")
     app.connect("config-inited", _on_config_inited, priority=900)
     app.connect("builder-inited", _on_builder_inited, priority=900)
     app.connect("source-read", _on_source_read)
