@@ -68,11 +68,38 @@ def as_generator(rng, name: str = "rng") -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{name} must be a numpy.random.Generator or a non-negative integer seed; got {rng}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"{name} must be a numpy.random.Generator or an integer seed, "
         f"e.g. {name}=np.random.default_rng(0); got {rng!r}"
     )
+
+
+def finite_array(x, name: str = "x") -> np.ndarray:
+    """:func:`as_real_array` that also refuses NaN and inf, naming the argument."""
+    x = as_real_array(x, name)
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or inf; every value must be finite")
+    return x
+
+
+def boolean(value, name: str) -> bool:
+    """A real ``bool`` (or numpy bool); refuses strings such as 'no' that are merely truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
+def axis_index(axis, ndim: int, name: str = "axis") -> int:
+    """An integer axis valid for an array with ``ndim`` dimensions (negative counts from the end)."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{name} must be an integer (one axis); got {axis!r} of type {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}={axis} is out of range for an array with {ndim} dimension(s): "
+                         f"allowed are {-ndim} to {ndim - 1}")
+    return int(axis)
 
 
 def one_of(value, allowed, name: str):

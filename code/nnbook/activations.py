@@ -9,9 +9,20 @@ Every elementwise activation is an object ``f`` with ``f(x)`` (the function) and
     >>> f([-2.0, 3.0]), f.grad([-2.0, 3.0])
     (array([-0.2,  3. ]), array([0.1, 1. ]))
 
-All functions work on float64 (default) or float32 arrays, are numerically stable for inputs
-up to ``|x| = 1e4`` and beyond, and never emit overflow warnings. At a kink (ReLU and friends
-at 0) ``grad`` returns the left derivative, as the common frameworks do.
+All functions work on float64 (default) or float32 arrays and are numerically stable over
+the whole finite range of the dtype (up to ``|x| ≈ 1.8e308`` in float64, ``3.4e38`` in float32):
+the function, its derivative and (where there is one) the derivative from the output are finite
+and emit no warnings. The only infinities are honest overflows, where the true value itself lies
+beyond the dtype's range: SELU's ``λx`` for ``x > max/λ`` (and PReLU/RReLU with a slope above 1
+at the negative end), and ``log_softmax`` entries below ``−max``. At a kink (ReLU and friends at
+0) ``grad`` returns the left derivative, as the common frameworks do.
+
+NaN policy (the same in the whole package): the elementwise activations — ``f(x)``,
+``f.grad(x)``, ``grad_from_output`` and PReLU's ``grad_alpha`` — propagate NaN (NaN in, NaN
+out, as numpy's own ufuncs do) and accept ±inf as limits. Everything else refuses NaN and inf
+with a ``ValueError`` that names the argument: :func:`softmax`, :func:`log_softmax` and
+:func:`softmax_backward` (``x``, ``dout``, ``p``), :func:`entropy` (``p``) and the Maxout
+functions (``x``, ``W``, ``b``, ``dout``).
 """
 
 from __future__ import annotations
@@ -25,6 +36,8 @@ from scipy.special import expit, ndtr
 from nnbook._validation import (
     as_generator,
     as_real_array,
+    axis_index,
+    finite_array,
     nonnegative_scalar,
     positive_int,
     positive_scalar,
@@ -242,15 +255,30 @@ class PReLU(Activation):
     def params(self):
         return {"alpha": self.alpha}
 
+    def _check_broadcast(self, x):
+        if np.ndim(self.alpha) and np.shape(self.alpha) != x.shape:
+            try:
+                shape = np.broadcast_shapes(np.shape(self.alpha), x.shape)
+            except ValueError:
+                shape = None
+            if shape != x.shape:
+                raise ValueError(
+                    f"PReLU's alpha of shape {np.shape(self.alpha)} does not broadcast against x of shape {x.shape}; "
+                    f"allowed is a float or an array that broadcasts to x's shape, e.g. one alpha per unit "
+                    f"(shape ({x.shape[-1] if x.ndim else 1},)) for x of shape (N, units)")
+        return x
+
     def _forward(self, x):
+        self._check_broadcast(x)
         return np.where(x > 0, x, self.alpha * x).astype(x.dtype, copy=False)
 
     def _grad(self, x):
+        self._check_broadcast(x)
         return np.where(x > 0, 1.0, self.alpha * np.ones_like(x)).astype(x.dtype, copy=False)
 
     def grad_alpha(self, x):
         """∂f/∂α at ``x``, elementwise: 0 where x > 0 and ``x`` elsewhere."""
-        x = as_real_array(x)
+        x = self._check_broadcast(as_real_array(x))
         return _unwrap(np.where(x > 0, 0.0, x).astype(x.dtype, copy=False))
 
 
@@ -408,7 +436,8 @@ class SELU(Activation):
 
     def _forward(self, x):
         neg = self.alpha * np.expm1(np.minimum(x, 0.0))
-        return (self.lambda_ * np.where(x > 0, x, neg)).astype(x.dtype, copy=False)
+        with np.errstate(over="ignore"):  # λx is inf only where the true value exceeds the dtype's range
+            return (self.lambda_ * np.where(x > 0, x, neg)).astype(x.dtype, copy=False)
 
     def _grad(self, x):
         neg = self.alpha * np.exp(np.minimum(x, 0.0))
@@ -434,6 +463,11 @@ class GELU(Activation):
     latex_grad = r"\Phi(x) + x\,\varphi(x)"
     _C = math.sqrt(2.0 / math.pi)
     _K = 0.044715
+    #: Beyond |x| = 10 the tanh form's tanh is exactly ±1, and beyond |x| = 40 the exact form's
+    #: density e^{−x²/2} is exactly 0 (in float32 and float64), so the polynomial and the Gaussian
+    #: are evaluated on x clipped to those ranges: the same numbers, and no x³ or x² overflowing
+    #: for |x| near the dtype's maximum.
+    _CLIP_TANH, _CLIP_PDF = 10.0, 40.0
 
     def __init__(self, approximate: str = "none"):
         if approximate not in ("none", "tanh"):
@@ -445,15 +479,18 @@ class GELU(Activation):
 
     def _forward(self, x):
         if self.approximate == "tanh":
-            return 0.5 * x * (1.0 + np.tanh(self._C * (x + self._K * x**3)))
+            c = np.clip(x, -self._CLIP_TANH, self._CLIP_TANH)
+            return 0.5 * x * (1.0 + np.tanh(self._C * (c + self._K * c**3)))
         return (x * ndtr(x)).astype(x.dtype, copy=False)
 
     def _grad(self, x):
         if self.approximate == "tanh":
-            t = np.tanh(self._C * (x + self._K * x**3))
-            return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * self._C * (1.0 + 3.0 * self._K * x * x)
-        pdf = np.exp(-0.5 * x * x) / _SQRT_2PI  # underflows quietly to 0 for large |x|
-        return (ndtr(x) + x * pdf).astype(x.dtype, copy=False)
+            c = np.clip(x, -self._CLIP_TANH, self._CLIP_TANH)
+            t = np.tanh(self._C * (c + self._K * c**3))
+            return 0.5 * (1.0 + t) + 0.5 * c * (1.0 - t * t) * self._C * (1.0 + 3.0 * self._K * c * c)
+        c = np.clip(x, -self._CLIP_PDF, self._CLIP_PDF)
+        pdf = np.exp(-0.5 * c * c) / _SQRT_2PI  # exactly 0 beyond |x| = 40 (in float32 and float64)
+        return (ndtr(x) + c * pdf).astype(x.dtype, copy=False)
 
 
 class SiLU(Activation):
@@ -475,12 +512,20 @@ class SiLU(Activation):
     def params(self):
         return {"beta": self.beta}
 
+    def _bx(self, x):
+        # βx clipped to ±1000: σ is exactly 0 or 1 there (float32 and float64), so nothing
+        # changes, and βx·σ(1 − σ) never becomes inf·0 = NaN for |x| near the dtype's maximum.
+        with np.errstate(over="ignore"):
+            bx = self.beta * x
+        return np.clip(bx, -1000.0, 1000.0)
+
     def _forward(self, x):
-        return x * _sigmoid(self.beta * x)
+        return x * _sigmoid(self._bx(x))
 
     def _grad(self, x):
-        s = _sigmoid(self.beta * x)
-        return s + self.beta * x * s * (1.0 - s)
+        bx = self._bx(x)
+        s = _sigmoid(bx)
+        return s + bx * s * (1.0 - s)
 
 
 class Softplus(Activation):
@@ -546,15 +591,33 @@ def get(name, **params) -> Activation:
 # --------------------------------------------------------------------------- softmax
 
 
-def _check_logits(x, axis):
-    x = as_real_array(x)
+def _check_probability_axis(x, axis, name, what):
+    """Refuse a scalar, a bad ``axis`` and an empty reduction axis; return the axis as an int."""
     if x.ndim == 0:
-        raise ValueError("softmax needs an array with at least one axis, not a scalar")
+        raise ValueError(f"{what} needs {name} with at least one axis, not a scalar")
+    axis = axis_index(axis, x.ndim)
+    if x.shape[axis] == 0:
+        raise ValueError(f"{what} needs at least one entry along axis={axis}; {name} has shape {x.shape}")
+    return axis
+
+
+def _check_logits(x, axis, what="softmax"):
+    x = as_real_array(x)
+    axis = _check_probability_axis(x, axis, "x", what)
     if not np.all(np.isfinite(x)):
-        raise ValueError("logits must be finite (no NaN or inf)")
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"axis {axis} is out of range for an array with {x.ndim} dimension(s)")
-    return x
+        raise ValueError("x (the logits) contains NaN or inf; every value must be finite")
+    return x, axis
+
+
+def _shifted(x, T, axis):
+    """``(x − max x) / T``: every entry ≤ 0, and −inf only where the true value is below −max."""
+    if x.dtype == np.float32 and not np.finfo(np.float32).tiny <= T <= np.finfo(np.float32).max:
+        dtype = np.float64  # T itself is not a float32 (it would round to 0 or inf)
+    else:
+        dtype = x.dtype
+    with np.errstate(over="ignore"):  # x − max and /T may pass −max: the limit −inf is exact for exp
+        z = (x - x.max(axis=axis, keepdims=True)).astype(dtype, copy=False) / T
+    return z
 
 
 def softmax(x, T: float = 1.0, axis: int = -1) -> np.ndarray:
@@ -575,18 +638,17 @@ def softmax(x, T: float = 1.0, axis: int = -1) -> np.ndarray:
         The axis that sums to 1.
     """
     T = positive_scalar(T, "temperature T")
-    x = _check_logits(x, axis)
-    z = (x - x.max(axis=axis, keepdims=True)) / T
-    e = np.exp(z)
-    return e / e.sum(axis=axis, keepdims=True)
+    x, axis = _check_logits(x, axis)
+    e = np.exp(_shifted(x, T, axis))
+    return (e / e.sum(axis=axis, keepdims=True)).astype(x.dtype, copy=False)
 
 
 def log_softmax(x, T: float = 1.0, axis: int = -1) -> np.ndarray:
     """``log softmax(x, T)`` computed without forming tiny probabilities (stable)."""
     T = positive_scalar(T, "temperature T")
-    x = _check_logits(x, axis)
-    z = (x - x.max(axis=axis, keepdims=True)) / T
-    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    x, axis = _check_logits(x, axis, "log_softmax")
+    z = _shifted(x, T, axis)
+    return (z - np.log(np.exp(z).sum(axis=axis, keepdims=True))).astype(x.dtype, copy=False)
 
 
 def softmax_backward(dout, p, T: float = 1.0, axis: int = -1) -> np.ndarray:
@@ -596,10 +658,11 @@ def softmax_backward(dout, p, T: float = 1.0, axis: int = -1) -> np.ndarray:
     ``p ⊙ (dout − Σ_j dout_j p_j) / T`` — O(K), never forming the K×K matrix.
     """
     T = positive_scalar(T, "temperature T")
-    dout = as_real_array(dout, "dout")
-    p = as_real_array(p, "p")
+    dout = finite_array(dout, "dout")
+    p = finite_array(p, "p")
     if dout.shape != p.shape:
         raise ValueError(f"dout and p must have the same shape; got {dout.shape} and {p.shape}")
+    axis = _check_probability_axis(p, axis, "p", "softmax_backward")
     return p * (dout - np.sum(dout * p, axis=axis, keepdims=True)) / T
 
 
@@ -610,8 +673,11 @@ def entropy(p, axis: int = -1) -> np.ndarray:
     """
     p = as_real_array(p, "p")
     if p.ndim == 0:
-        raise ValueError("entropy needs a probability vector, not a scalar")
-    if np.any(p < 0) or not np.all(np.isfinite(p)):
+        raise ValueError("entropy needs a probability vector p, not a scalar")
+    axis = _check_probability_axis(p, axis, "p", "entropy")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("p contains NaN or inf; p must hold finite, non-negative probabilities")
+    if np.any(p < 0):
         raise ValueError("p must hold finite, non-negative probabilities")
     total = p.sum(axis=axis)
     if not np.allclose(total, 1.0, atol=1e-6):
@@ -624,12 +690,15 @@ def entropy(p, axis: int = -1) -> np.ndarray:
 
 
 def _check_maxout(x, W, b):
-    x = as_real_array(x, "x")
-    W = as_real_array(W, "W")
-    b = as_real_array(b, "b")
+    x = finite_array(x, "x")
+    W = finite_array(W, "W")
+    b = finite_array(b, "b")
     if W.ndim != 3:
         raise ValueError(f"W must have shape (pieces, fan_in, fan_out); got shape {W.shape}")
     k, d, m = W.shape
+    if min(W.shape) < 1:
+        raise ValueError(f"W must have at least 1 piece, 1 input and 1 output (pieces, fan_in, fan_out >= 1); "
+                         f"got shape {W.shape}")
     if b.shape != (k, m):
         raise ValueError(f"b must have shape (pieces, fan_out) = {(k, m)}; got {b.shape}")
     if x.ndim != 2 or x.shape[1] != d:
@@ -670,8 +739,12 @@ def maxout_backward(dout, cache):
     -------
     dx : (N, D), dW : (k, D, M), db : (k, M)
     """
+    if not (isinstance(cache, tuple) and len(cache) == 3 and all(isinstance(c, np.ndarray) for c in cache)
+            and cache[1].ndim == 3 and cache[0].ndim == 2 and cache[2].ndim == 2
+            and cache[0].shape[1] == cache[1].shape[1] and cache[2].shape == (cache[0].shape[0], cache[1].shape[2])):
+        raise TypeError("cache must be the (x, W, winner) tuple returned by maxout_forward")
     x, W, winner = cache
-    dout = as_real_array(dout, "dout")
+    dout = finite_array(dout, "dout")
     if dout.shape != winner.shape:
         raise ValueError(f"dout must have shape {winner.shape}; got {dout.shape}")
     k = W.shape[0]

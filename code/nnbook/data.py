@@ -7,10 +7,11 @@ Every generator takes an explicit ``rng`` (Generator or seed) and returns a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 
-from nnbook._validation import as_generator, nonnegative_scalar, positive_int, real_scalar
+from nnbook._validation import as_generator, finite_array, nonnegative_scalar, positive_int, real_scalar
 
 __all__ = ["Dataset", "split", "xor", "moons", "circles", "spirals", "blobs", "digits", "names", "get"]
 
@@ -35,8 +36,18 @@ class Dataset:
 
 
 def split(X, y, *, test_fraction: float = 0.25, rng, name: str = "") -> Dataset:
-    """Shuffle and split ``(X, y)``, keeping the class proportions in both parts (stratified)."""
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    """Shuffle and split ``(X, y)``, keeping the class proportions in both parts (stratified).
+
+    ``X`` (N, D) must be finite real numbers, ``y`` (N,) integer class labels; each class puts
+    ``round(test_fraction · count)`` examples into the test part. A split that would leave the
+    training or the test part empty is refused.
+    """
+    X = finite_array(X, "X").astype(np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array (N, features); got shape {X.shape}")
+    y = np.asarray(y)
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        raise TypeError(f"y must be a 1-D array of integer class labels; got dtype {y.dtype} and shape {y.shape}")
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
     test_fraction = real_scalar(test_fraction, "test_fraction")
@@ -49,6 +60,10 @@ def split(X, y, *, test_fraction: float = 0.25, rng, name: str = "") -> Dataset:
         test.extend(members[: int(round(test_fraction * members.size))])
     is_test = np.zeros(y.shape[0], dtype=bool)
     is_test[test] = True
+    if not 0 < is_test.sum() < y.shape[0]:
+        part = "test" if is_test.sum() == 0 else "training"
+        raise ValueError(f"test_fraction={test_fraction} with {y.shape[0]} examples leaves the {part} part empty; "
+                         "use more examples or a test_fraction nearer 0.5")
     train_idx, test_idx = rng.permutation(np.flatnonzero(~is_test)), rng.permutation(np.flatnonzero(is_test))
     return Dataset(X[train_idx], y[train_idx], X[test_idx], y[test_idx], name)
 
@@ -115,6 +130,7 @@ def spirals(n: int = 300, *, classes: int = 2, noise: float = 0.2, turns: float 
     if classes < 2:
         raise ValueError(f"classes must be at least 2; got {classes}")
     noise = nonnegative_scalar(noise, "noise")
+    turns = real_scalar(turns, "turns")
     X, y = [], []
     for c, count in enumerate(_counts(n, classes)):
         r = np.linspace(0.05, 1.0, count)
@@ -129,7 +145,7 @@ def blobs(n: int = 200, *, centers=((-1.5, 0.0), (1.5, 0.0)), std: float = 0.5, 
     """Isotropic Gaussian blobs, one class per centre."""
     rng = as_generator(rng)
     std = nonnegative_scalar(std, "std")
-    centers = np.asarray(centers, dtype=float)
+    centers = finite_array(centers, "centers").astype(np.float64)
     if centers.ndim != 2 or centers.shape[0] < 2:
         raise ValueError(f"centers must be a (k, d) array with k >= 2; got shape {centers.shape}")
     X, y = [], []
@@ -139,16 +155,23 @@ def blobs(n: int = 200, *, centers=((-1.5, 0.0), (1.5, 0.0)), std: float = 0.5, 
     return split(np.vstack(X), np.concatenate(y), test_fraction=test_fraction, rng=rng, name="blobs")
 
 
+def _load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The digits' pixels (1797, 64) as float64 and labels (1797,) as int, from the package data."""
+    with resources.files("nnbook").joinpath("_data/digits.npz").open("rb") as file, np.load(file) as stored:
+        images, target = stored["images"], stored["target"]
+    return images.reshape(len(images), 64).astype(np.float64), target.astype(int)
+
+
 def digits(*, test_fraction: float = 0.25, rng) -> Dataset:
     """The 1,797 handwritten 8×8 digits that scikit-learn ships (no download), pixels in [0, 16].
 
-    Returns 64 features per image; reshape a row to (8, 8) to see it.
+    Returns 64 features per image; reshape a row to (8, 8) to see it. The images are the same as
+    ``sklearn.datasets.load_digits()`` (the UCI *Optical Recognition of Handwritten Digits* test
+    set, CC BY 4.0), stored in the package as ``nnbook/_data/digits.npz`` so that loading them
+    does not import scikit-learn.
     """
-    from sklearn.datasets import load_digits  # ships the data inside the package
-
-    data = load_digits()
-    return split(data.data.astype(float), data.target.astype(int), test_fraction=test_fraction, rng=rng,
-                 name="digits")
+    X, y = _load_digits()
+    return split(X, y, test_fraction=test_fraction, rng=rng, name="digits")
 
 
 _GENERATORS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "blobs": blobs, "digits": digits}
@@ -161,6 +184,8 @@ def names() -> list[str]:
 
 def get(name: str, **kwargs) -> Dataset:
     """The dataset called ``name``, built with ``kwargs`` (which must include ``rng``)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a dataset name (a string), one of: {', '.join(names())}; got {name!r}")
     if name not in _GENERATORS:
         raise ValueError(f"unknown dataset {name!r}; valid names are: {', '.join(names())}")
     return _GENERATORS[name](**kwargs)

@@ -13,6 +13,11 @@ packaged so a reader can run them on their own :class:`nnbook.nn.MLP`::
 A unit is *dead* on a data set when its activation passes no gradient for any example: its
 local derivative ``f'(z)`` is 0 at every row. For ReLU that is exactly "its pre-activation is
 ≤ 0 for every example"; units of Leaky ReLU or ELU can never be dead in this sense.
+
+NaN or inf pre-activations are refused with a ``ValueError`` (a NaN unit is neither alive nor
+dead, neither saturated nor not: a count that silently put it on one side would be wrong).
+An activation that passes no gradient anywhere (the step function, ``max|f'| = 0``) counts as
+saturated everywhere, as it is dead everywhere.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import functools
 import numpy as np
 
 from nnbook import activations as act
-from nnbook._validation import as_real_array, nonnegative_scalar, positive_scalar
+from nnbook._validation import finite_array, nonnegative_scalar, positive_scalar
 
 __all__ = [
     "inactive_units",
@@ -38,7 +43,7 @@ __all__ = [
 
 
 def _pre_activations_2d(z, name="z") -> np.ndarray:
-    z = as_real_array(z, name)
+    z = finite_array(z, name)
     if z.ndim != 2 or z.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array (examples, units); got shape {z.shape}")
     return z
@@ -126,10 +131,14 @@ def _max_slope(name: str, params: tuple) -> float:
 def max_slope(activation) -> float:
     """The largest ``|f'(x)|`` of an activation (measured on a fine grid of [-30, 30]).
 
-    1/4 for sigmoid, 1 for tanh and ReLU, λα ≈ 1.758 for SELU (just left of 0).
+    1/4 for sigmoid, 1 for tanh and ReLU, λα ≈ 1.758 for SELU (just left of 0), 0 for the step;
+    for PReLU with one α per unit, ``max(1, max|α|)`` over all units.
     """
     f = act.get(activation)
-    return _max_slope(f.name, tuple(sorted(f.params().items())))
+    params = f.params()
+    if isinstance(f, act.PReLU) and np.ndim(params["alpha"]):
+        return max(1.0, float(np.max(np.abs(params["alpha"]))))
+    return _max_slope(f.name, tuple(sorted(params.items())))
 
 
 def saturated_fraction(z, activation, threshold: float = 0.05) -> float:
@@ -138,12 +147,13 @@ def saturated_fraction(z, activation, threshold: float = 0.05) -> float:
     An entry is saturated when the local derivative is small compared with the activation's
     largest: ``|f'(z)| < threshold · max|f'|``. With the default 5 %, tanh is saturated for
     ``|z| > 2.18`` (``|tanh z| > 0.975``) and sigmoid for ``|z| > 4.36``; ReLU is
-    "saturated" exactly where ``z ≤ 0``.
+    "saturated" exactly where ``z ≤ 0``. An activation with no gradient anywhere (the step,
+    ``max|f'| = 0``) is saturated everywhere (fraction 1).
 
     Parameters
     ----------
     z : array, any shape
-        Pre-activations.
+        Pre-activations, finite (NaN or inf raise ValueError).
     activation : str or Activation
     threshold : float in (0, 1)
     """
@@ -151,10 +161,13 @@ def saturated_fraction(z, activation, threshold: float = 0.05) -> float:
     if threshold >= 1:
         raise ValueError(f"threshold must be in (0, 1); got {threshold}")
     f = act.get(activation)
-    z = as_real_array(z, "z")
+    z = finite_array(z, "z")
     if z.size == 0:
         raise ValueError("z is empty")
-    return float(np.mean(np.abs(f.grad(z)) < threshold * max_slope(f)))
+    top = max_slope(f)
+    if top == 0:
+        return 1.0  # no gradient anywhere: saturated everywhere
+    return float(np.mean(np.abs(f.grad(z)) < threshold * top))
 
 
 def saturated_fractions(net, X, threshold: float = 0.05) -> np.ndarray:

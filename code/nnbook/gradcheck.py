@@ -53,7 +53,7 @@ def relative_error(a, b, floor: float = 1e-12) -> float:
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+        raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return float("inf")  # a NaN or inf gradient is never "close"
     denom = np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
@@ -70,7 +70,7 @@ def norm_relative_error(a, b) -> float:
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+        raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return float("inf")  # a NaN or inf gradient is never "close"
     scale = max(np.linalg.norm(a), np.linalg.norm(b))

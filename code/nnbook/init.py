@@ -210,6 +210,9 @@ def get(name):
     """Return the initializer function called ``name`` (a callable is returned unchanged)."""
     if callable(name):
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"init must be an initializer name (a string) or a function (fan_in, fan_out, *, rng); "
+                        f"valid names are: {', '.join(names())}; got {name!r}")
     if name not in _INITIALIZERS:
         raise ValueError(f"unknown initializer {name!r}; valid names are: {', '.join(names())}")
     return _INITIALIZERS[name]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnbook._validation import as_generator, positive_int, positive_scalar, real_scalar
+from nnbook._validation import as_generator, nonnegative_scalar, positive_int, positive_scalar, real_scalar
 
 __all__ = ["Uniform", "LogUniform", "Choice", "random_search", "grid_search", "Trial", "evaluate", "best",
            "at_edge", "narrow"]
@@ -43,6 +43,9 @@ class Uniform:
         low, high = real_scalar(self.low, "low"), real_scalar(self.high, "high")
         if not low < high:
             raise ValueError(f"need low < high; got low={low}, high={high}")
+        if not math.isfinite(high - low):
+            raise ValueError(f"the range high - low must be a finite float; got low={low}, high={high} "
+                             f"(allowed: |high - low| <= {np.finfo(float).max:.3g})")
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
 
@@ -57,6 +60,7 @@ class Uniform:
 
     def position(self, value: float) -> float:
         """Where ``value`` lies in the range: 0 at ``low``, 1 at ``high``."""
+        value = real_scalar(value, "value")
         return (value - self.low) / (self.high - self.low)
 
 
@@ -84,7 +88,8 @@ class LogUniform:
         return np.array([math.sqrt(self.low * self.high)]) if k == 1 else np.geomspace(self.low, self.high, k)
 
     def position(self, value: float) -> float:
-        """Where ``value`` lies on the log scale: 0 at ``low``, 1 at ``high``."""
+        """Where ``value`` (> 0) lies on the log scale: 0 at ``low``, 1 at ``high``."""
+        value = positive_scalar(value, "value")
         return (math.log10(value) - math.log10(self.low)) / (math.log10(self.high) - math.log10(self.low))
 
 
@@ -95,9 +100,13 @@ class Choice:
     values: tuple
 
     def __post_init__(self):
-        if len(self.values) == 0:
-            raise ValueError("Choice needs at least one value")
-        object.__setattr__(self, "values", tuple(self.values))
+        if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
+            raise TypeError(f"values must be a list or tuple of the choices, e.g. Choice([16, 32, 64]); "
+                            f"got {self.values!r}")
+        values = tuple(self.values)
+        if len(values) == 0:
+            raise ValueError("values must hold at least one choice; got an empty sequence")
+        object.__setattr__(self, "values", values)
 
     def sample(self, rng, size: int) -> list:
         """``size`` independent draws, each value equally likely."""
@@ -141,7 +150,14 @@ def grid_search(space: dict, points: int | dict = 3) -> list[dict]:
     ``Choice`` contributes all its values.
     """
     space = _check_space(space)
-    per = points if isinstance(points, dict) else {name: points for name in space}
+    if isinstance(points, dict):
+        unknown = sorted(set(points) - set(space), key=str)
+        if unknown:
+            raise ValueError(f"points has key(s) {', '.join(map(repr, unknown))} that are not in the space; "
+                             f"allowed keys are: {', '.join(map(repr, space))}")
+        per = {name: positive_int(k, f"points[{name!r}]") for name, k in points.items()}
+    else:
+        per = {name: positive_int(points, "points") for name in space}
     axes = [dim.grid(per.get(name, 3)) for name, dim in space.items()]
     return [{name: _scalar(v) for name, v in zip(space, combo)} for combo in itertools.product(*axes)]
 
@@ -157,18 +173,38 @@ class Trial:
 def evaluate(objective, configs) -> list[Trial]:
     """Run ``objective(**config)`` for each configuration. Non-finite values (a diverged run)
     are kept as ``inf`` so that they never win."""
+    if not callable(objective):
+        raise TypeError(f"objective must be a function called as objective(**config); got {objective!r}")
     trials = []
     for config in configs:
-        v = float(objective(**config))
+        result = objective(**config)
+        if isinstance(result, bool) or not isinstance(result, (int, float, np.integer, np.floating)):
+            raise TypeError(f"objective must return a real number (lower is better) for every config; "
+                            f"for {config} it returned {result!r}")
+        v = float(result)
         trials.append(Trial(dict(config), v if np.isfinite(v) else float("inf")))
     return trials
 
 
-def best(trials) -> Trial:
-    """The trial with the lowest value."""
+def _check_trials(trials) -> list:
     trials = list(trials)
     if not trials:
-        raise ValueError("no trials")
+        raise ValueError("trials is empty: pass the list of Trial objects that evaluate() returned")
+    for i, t in enumerate(trials):
+        if not isinstance(t, Trial):
+            raise TypeError(f"trials[{i}] must be a search.Trial (from evaluate); got {type(t).__name__}")
+    return trials
+
+
+def _check_key(trial, name):
+    if name not in trial.config:
+        raise ValueError(f"the space has a dimension {name!r} that the trial's config {trial.config} lacks; "
+                         "trials and space must name the same hyperparameters")
+
+
+def best(trials) -> Trial:
+    """The trial with the lowest value."""
+    trials = _check_trials(trials)
     return min(trials, key=lambda t: t.value)
 
 
@@ -180,11 +216,15 @@ def at_edge(trials, space: dict, margin: float = 0.1) -> list[str]:
     the range in that direction and search again.
     """
     space = _check_space(space)
+    margin = nonnegative_scalar(margin, "margin")
+    if margin >= 0.5:
+        raise ValueError(f"margin must be in [0, 0.5) (a fraction of the range at each end); got {margin}")
     winner = best(trials)
     flagged = []
     for name, dim in space.items():
         if isinstance(dim, Choice):
             continue
+        _check_key(winner, name)
         pos = dim.position(winner.config[name])
         if pos < margin or pos > 1 - margin:
             flagged.append(name)
@@ -199,7 +239,12 @@ def narrow(trials, space: dict, top: int = 5, pad: float = 0.5) -> dict:
     ``Choice`` dimensions are kept.
     """
     space = _check_space(space)
-    ranked = sorted(trials, key=lambda t: t.value)[:positive_int(top, "top")]
+    pad = nonnegative_scalar(pad, "pad")
+    ranked = sorted(_check_trials(trials), key=lambda t: t.value)[:positive_int(top, "top")]
+    for name, dim in space.items():
+        if not isinstance(dim, Choice):
+            for t in ranked:
+                _check_key(t, name)
     out = {}
     for name, dim in space.items():
         if isinstance(dim, Choice):
