@@ -55,8 +55,8 @@ def test_split_keeps_pairs_together():
         (lambda: data.circles(rng=0, factor=1.5), r"factor must be in \(0, 1\)"),
         (lambda: data.spirals(rng=0, classes=1), "at least 2"),
         (lambda: data.moons(rng=0, noise=-1.0), ">= 0"),
-        (lambda: data.split(np.zeros((3, 1)), np.zeros(2), rng=0), "rows"),
-        (lambda: data.split(np.zeros((3, 1)), np.zeros(3), rng=0, test_fraction=1.0), r"\(0, 1\)"),
+        (lambda: data.split(np.zeros((3, 1)), np.zeros(2, int), rng=0), "rows"),
+        (lambda: data.split(np.zeros((3, 1)), np.zeros(3, int), rng=0, test_fraction=1.0), r"\(0, 1\)"),
     ],
 )
 def test_bad_input(call, match):

@@ -82,5 +82,5 @@ def test_bad_spaces_and_ranges():
         search.random_search({"lr": (0.1, 1.0)}, 3, rng=0)
     with pytest.raises(ValueError, match="non-empty dict"):
         search.grid_search({})
-    with pytest.raises(ValueError, match="no trials"):
+    with pytest.raises(ValueError, match="trials is empty"):
         search.best([])

@@ -1,9 +1,14 @@
 """Data preprocessing: standardization, PCA, PCA- and ZCA-whitening, image centering.
 
-Every transformer follows scikit-learn's contract: ``fit(X)`` learns statistics from the
-training data and returns ``self``; learned attributes end in ``_``; ``transform`` applies
-the *stored* statistics unchanged to any data (validation, test, production);
-``fit_transform`` does both; ``inverse_transform`` undoes ``transform``::
+Every transformer is a scikit-learn estimator (a subclass of ``sklearn.base.BaseEstimator``
+and ``TransformerMixin``, checked with scikit-learn's ``check_estimator``), so it works in a
+``Pipeline``, with ``clone`` and in grid searches: ``fit(X, y=None)`` learns statistics from
+the training data (``y`` is accepted and ignored) and returns ``self``; learned attributes end
+in ``_``; ``transform`` applies the *stored* statistics unchanged to any data (validation,
+test, production); ``fit_transform`` does both; ``inverse_transform`` undoes ``transform``.
+The constructor only stores its arguments; they are checked in ``fit`` (flags must be real
+booleans: ``with_mean="no"`` is refused, not read as True). float32 data stays float32,
+integers become float64, complex data and NaN/inf are refused::
 
     >>> import numpy as np
     >>> from nnbook.preprocessing import Whitener
@@ -22,55 +27,58 @@ scikit-learn's ``StandardScaler`` does.
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from nnbook._validation import nonnegative_scalar, one_of, positive_int
+from nnbook._validation import boolean, nonnegative_scalar, one_of, positive_int
 
 __all__ = ["NotFittedError", "Standardizer", "PCA", "Whitener", "ImageCenterer"]
 
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when ``transform`` (or ``inverse_transform``) is called before ``fit``."""
+_FLOATS = (np.float64, np.float32)  # kept as they are; anything else numeric becomes float64
 
 
-def _check_array(X, name: str = "X", ndim: int = 2) -> np.ndarray:
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of real numbers; got {type(X).__name__}") from exc
-    if arr.ndim != ndim:
-        shape = "(N, D): one example per row" if ndim == 2 else "(N, H, W, C)"
-        hint = " (for a single feature use X.reshape(-1, 1); for one example, X.reshape(1, -1))" if arr.ndim == 1 else ""
-        raise ValueError(f"{name} must be a {ndim}-D array of shape {shape}; got shape {arr.shape}{hint}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} has no examples (shape {arr.shape})")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values; remove or impute them before preprocessing")
-    return arr
+def _refuse_sparse(X, name):
+    if sparse.issparse(X):
+        raise TypeError(f"{name} is a sparse matrix; these transformers need a dense array (use {name}.toarray())")
 
 
-class _Transformer:
-    """Shared checks: fitted or not, and the number of features seen in ``fit``."""
+def _explained(error, name, what):
+    """Prefix scikit-learn's validation message with the argument's name and what is allowed."""
+    first = str(error).strip().split("\n")[0]  # scikit-learn's first line says what was wrong
+    return type(error)(f"{name} must be a finite, real {what}: {first}")
 
-    _fitted_attribute = "mean_"
 
-    def _check_fitted(self):
-        if not hasattr(self, self._fitted_attribute):
-            raise NotFittedError(f"this {type(self).__name__} is not fitted yet: call fit(X_train) first")
+class _Transformer(TransformerMixin, BaseEstimator):
+    """Input checks of the 2-D transformers (scikit-learn's, with the argument named)."""
 
-    def _check_features(self, X, name="X") -> np.ndarray:
-        self._check_fitted()
-        X = _check_array(X, name)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"{name} has {X.shape[1]} features, but {type(self).__name__} was fitted "
-                             f"with {self.n_features_in_}")
-        return X
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
 
-    def fit_transform(self, X) -> np.ndarray:
-        """``fit(X)`` then ``transform(X)``."""
-        return self.fit(X).transform(X)
+    def _validate(self, X, *, reset: bool, name: str = "X") -> np.ndarray:
+        """``X`` as a float64/float32 array (N, D), N, D ≥ 1, finite; sets or checks ``n_features_in_``."""
+        _refuse_sparse(X, name)
+        if not reset:
+            check_is_fitted(self)
+        try:
+            return validate_data(self, X, reset=reset, dtype=_FLOATS)
+        except ValueError as error:
+            raise _explained(error, name, "2-D array (N, D) with N, D >= 1 (one example per row)") from None
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._params().items())})"
+    def _validate_output_side(self, Z, columns: int, name: str = "Z") -> np.ndarray:
+        """``Z`` for ``inverse_transform``: (N, columns), finite."""
+        check_is_fitted(self)
+        _refuse_sparse(Z, name)
+        try:
+            Z = check_array(Z, dtype=_FLOATS, input_name=name)
+        except ValueError as error:
+            raise _explained(error, name, f"2-D array (N, {columns})") from None
+        if Z.shape[1] != columns:
+            raise ValueError(f"{name} must have {columns} columns (one per component); got {Z.shape[1]}")
+        return Z
 
 
 class Standardizer(_Transformer):
@@ -92,35 +100,32 @@ class Standardizer(_Transformer):
     """
 
     def __init__(self, with_mean: bool = True, with_std: bool = True):
-        self.with_mean = bool(with_mean)
-        self.with_std = bool(with_std)
+        self.with_mean = with_mean
+        self.with_std = with_std
 
-    def _params(self):
-        return {"with_mean": self.with_mean, "with_std": self.with_std}
-
-    def fit(self, X) -> "Standardizer":
-        """Learn the mean and standard deviation of each column of ``X`` (N, D)."""
-        X = _check_array(X)
-        self.n_features_in_ = X.shape[1]
-        self.mean_ = X.mean(axis=0) if self.with_mean else np.zeros(X.shape[1])
+    def fit(self, X, y=None) -> "Standardizer":
+        """Learn the mean and standard deviation of each column of ``X`` (N, D); ``y`` is ignored."""
+        with_mean, with_std = boolean(self.with_mean, "with_mean"), boolean(self.with_std, "with_std")
+        X = self._validate(X, reset=True)
+        self.mean_ = X.mean(axis=0) if with_mean else np.zeros(X.shape[1], dtype=X.dtype)
         std = X.std(axis=0)
-        self.scale_ = np.where(std > 0, std, 1.0) if self.with_std else np.ones(X.shape[1])
+        self.scale_ = (np.where(std > 0, std, 1.0) if with_std else np.ones(X.shape[1])).astype(X.dtype, copy=False)
         return self
 
     def transform(self, X) -> np.ndarray:
         """``(X − mean_) / scale_``."""
-        X = self._check_features(X)
+        X = self._validate(X, reset=False)
         return (X - self.mean_) / self.scale_
 
     def inverse_transform(self, Z) -> np.ndarray:
         """``Z · scale_ + mean_``."""
-        Z = self._check_features(Z, "Z")
+        Z = self._validate_output_side(Z, self.n_features_in_)
         return Z * self.scale_ + self.mean_
 
 
 def _principal_axes(X: np.ndarray):
     """Mean, principal axes (rows, by decreasing variance) and their variances, via the SVD
-    of the centred data (more accurate than an eigendecomposition of the covariance)."""
+    of the centered data (more accurate than an eigendecomposition of the covariance)."""
     mean = X.mean(axis=0)
     _, s, Vt = np.linalg.svd(X - mean, full_matrices=False)
     # a sign convention, so that results do not depend on the LAPACK build: the largest
@@ -132,7 +137,7 @@ def _principal_axes(X: np.ndarray):
 
 
 class PCA(_Transformer):
-    """Principal component analysis: rotate the centred data onto its principal axes.
+    """Principal component analysis: rotate the centered data onto its principal axes.
 
     ``transform(X) = (X − mean_) @ components_.T`` gives decorrelated coordinates whose
     variances are ``explained_variance_``, in decreasing order. With ``n_components = k < D``
@@ -155,22 +160,19 @@ class PCA(_Transformer):
     """
 
     def __init__(self, n_components: int | None = None):
-        self.n_components = None if n_components is None else positive_int(n_components, "n_components")
+        self.n_components = n_components
 
-    def _params(self):
-        return {"n_components": self.n_components}
-
-    def fit(self, X) -> "PCA":
-        """Learn the mean and principal axes of ``X`` (N, D)."""
-        X = _check_array(X)
+    def fit(self, X, y=None) -> "PCA":
+        """Learn the mean and principal axes of ``X`` (N, D); ``y`` is ignored."""
+        k = None if self.n_components is None else positive_int(self.n_components, "n_components")
+        X = self._validate(X, reset=True)
         n, d = X.shape
-        k = min(n, d) if self.n_components is None else self.n_components
+        k = min(n, d) if k is None else k
         if k > min(n, d):
             raise ValueError(f"n_components={k} is too large: at most min(n_samples, n_features) = {min(n, d)} "
                              f"for data of shape {X.shape}")
         mean, axes, variances, s = _principal_axes(X)
         total = variances.sum()
-        self.n_features_in_ = d
         self.mean_ = mean
         self.components_ = axes[:k]
         self.explained_variance_ = variances[:k]
@@ -180,20 +182,17 @@ class PCA(_Transformer):
 
     def transform(self, X) -> np.ndarray:
         """Coordinates on the principal axes, (N, k)."""
-        X = self._check_features(X)
+        X = self._validate(X, reset=False)
         return (X - self.mean_) @ self.components_.T
 
     def inverse_transform(self, Z) -> np.ndarray:
         """Back to the original space, (N, D): ``Z @ components_ + mean_``."""
-        self._check_fitted()
-        Z = _check_array(Z, "Z")
-        if Z.shape[1] != self.components_.shape[0]:
-            raise ValueError(f"Z must have {self.components_.shape[0]} columns (one per component); got {Z.shape[1]}")
+        Z = self._validate_output_side(Z, self.components_.shape[0])
         return Z @ self.components_ + self.mean_
 
 
 class Whitener(_Transformer):
-    """Whitening: centred data with identity covariance.
+    """Whitening: centered data with identity covariance.
 
     With principal axes ``V`` (columns) and variances ``λ``:
 
@@ -224,54 +223,54 @@ class Whitener(_Transformer):
     """
 
     def __init__(self, method: str = "pca", eps: float = 1e-5, n_components: int | None = None):
-        self.method = one_of(method, ("pca", "zca"), "method")
-        self.eps = nonnegative_scalar(eps, "eps")
-        if n_components is not None and self.method == "zca":
+        self.method = method
+        self.eps = eps
+        self.n_components = n_components
+
+    def _check_params(self):
+        method = one_of(self.method, ("pca", "zca"), "method")
+        eps = nonnegative_scalar(self.eps, "eps")
+        if self.n_components is not None and method == "zca":
             raise ValueError("n_components applies to PCA-whitening only; ZCA keeps all dimensions")
-        self.n_components = None if n_components is None else positive_int(n_components, "n_components")
+        return method, eps
 
-    def _params(self):
-        return {"method": self.method, "eps": self.eps, "n_components": self.n_components}
-
-    def fit(self, X) -> "Whitener":
-        """Learn the mean, principal axes and variances of ``X`` (N, D)."""
+    def fit(self, X, y=None) -> "Whitener":
+        """Learn the mean, principal axes and variances of ``X`` (N, D); ``y`` is ignored."""
+        method, eps = self._check_params()
+        X = self._validate(X, reset=True)
         pca = PCA(self.n_components).fit(X)
         lam = pca.explained_variance_
-        if self.eps == 0 and np.any(lam <= 1e-12 * max(lam.max(), 1e-300)):
+        if eps == 0 and np.any(lam <= 1e-12 * max(lam.max(), 1e-300)):
             raise ValueError("the data has directions of (almost) zero variance, which whitening would divide by "
                              "zero; use eps > 0 or n_components below the data's rank")
         V = pca.components_.T  # (D, k)
-        scale = 1.0 / np.sqrt(lam + self.eps)
-        self.n_features_in_ = pca.n_features_in_
+        scale = 1.0 / np.sqrt(lam + eps)
         self.mean_ = pca.mean_
         self.components_ = pca.components_
         self.explained_variance_ = lam
-        if self.method == "pca":
+        if method == "pca":
             self.whitening_ = V * scale
             self.dewhitening_ = (V / scale).T
         else:
             if V.shape[1] < V.shape[0]:
-                raise ValueError(f"ZCA needs at least as many examples as features; got data of shape "
-                                 f"{np.shape(X)}")
+                raise ValueError(f"ZCA needs at least as many examples as features; got {X.shape[0]} sample(s) "
+                                 f"with {X.shape[1]} features")
             self.whitening_ = (V * scale) @ V.T
             self.dewhitening_ = (V / scale) @ V.T
         return self
 
     def transform(self, X) -> np.ndarray:
         """Whitened data ``(X − mean_) @ whitening_``."""
-        X = self._check_features(X)
+        X = self._validate(X, reset=False)
         return (X - self.mean_) @ self.whitening_
 
     def inverse_transform(self, Z) -> np.ndarray:
         """``Z @ dewhitening_ + mean_`` (exact for all components kept)."""
-        self._check_fitted()
-        Z = _check_array(Z, "Z")
-        if Z.shape[1] != self.whitening_.shape[1]:
-            raise ValueError(f"Z must have {self.whitening_.shape[1]} columns; got {Z.shape[1]}")
+        Z = self._validate_output_side(Z, self.whitening_.shape[1])
         return Z @ self.dewhitening_ + self.mean_
 
 
-class ImageCenterer(_Transformer):
+class ImageCenterer(TransformerMixin, BaseEstimator):
     """Mean subtraction for images of shape (N, H, W, C), the usual preprocessing of CNNs.
 
     Parameters
@@ -288,21 +287,37 @@ class ImageCenterer(_Transformer):
     """
 
     def __init__(self, mode: str = "channel"):
-        self.mode = one_of(mode, ("image", "channel"), "mode")
+        self.mode = mode
 
-    def _params(self):
-        return {"mode": self.mode}
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
 
-    def fit(self, images) -> "ImageCenterer":
-        """Learn the mean image or the per-channel means of ``images`` (N, H, W, C)."""
-        images = _check_array(images, "images", ndim=4)
+    @staticmethod
+    def _images(images, name="images") -> np.ndarray:
+        _refuse_sparse(images, name)
+        try:
+            images = check_array(images, dtype=_FLOATS, allow_nd=True, ensure_2d=False, input_name=name)
+        except ValueError as error:
+            raise _explained(error, name, "4-D array of images (N, H, W, C)") from None
+        if images.ndim != 4:
+            raise ValueError(f"{name} must be a 4-D array of images (N, H, W, C); got shape {images.shape}")
+        if images.shape[0] == 0:
+            raise ValueError(f"{name} has no examples (shape {images.shape})")
+        return images
+
+    def fit(self, images, y=None) -> "ImageCenterer":
+        """Learn the mean image or the per-channel means of ``images`` (N, H, W, C); ``y`` is ignored."""
+        mode = one_of(self.mode, ("image", "channel"), "mode")
+        images = self._images(images)
         self.image_shape_ = images.shape[1:]
-        self.mean_ = images.mean(axis=0) if self.mode == "image" else images.mean(axis=(0, 1, 2))
+        self.mean_ = images.mean(axis=0) if mode == "image" else images.mean(axis=(0, 1, 2))
         return self
 
     def _check_images(self, images, name):
-        self._check_fitted()
-        images = _check_array(images, name, ndim=4)
+        check_is_fitted(self)
+        images = self._images(images, name)
         expected = self.image_shape_ if self.mode == "image" else self.image_shape_[-1:]
         got = images.shape[1:] if self.mode == "image" else images.shape[-1:]
         if got != expected:
