@@ -8,7 +8,18 @@ Layers, from the bottom up:
 * :mod:`nnbook.figures` (with :mod:`nnbook.style`) — results in, matplotlib Figure out.
 """
 
-from nnbook import activations, data, diagnostics, init, nn, preprocessing, search, stats
+import importlib
+
+from nnbook import activations, data, diagnostics, init, nn, search, stats
 
 __version__ = "0.1.0"
 __all__ = ["activations", "init", "nn", "data", "diagnostics", "preprocessing", "search", "stats", "__version__"]
+
+
+def __getattr__(name):
+    # nnbook.preprocessing subclasses scikit-learn's estimators, and importing scikit-learn takes
+    # ~0.5 s: it is imported on first use (nnbook.preprocessing or from nnbook import preprocessing),
+    # so that chapters which never preprocess do not pay for it.
+    if name == "preprocessing":
+        return importlib.import_module("nnbook.preprocessing")
+    raise AttributeError(f"module 'nnbook' has no attribute {name!r}")

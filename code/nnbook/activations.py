@@ -17,12 +17,18 @@ beyond the dtype's range: SELU's ``λx`` for ``x > max/λ`` (and PReLU/RReLU wit
 at the negative end), and ``log_softmax`` entries below ``−max``. At a kink (ReLU and friends at
 0) ``grad`` returns the left derivative, as the common frameworks do.
 
-NaN policy (the same in the whole package): the elementwise activations — ``f(x)``,
-``f.grad(x)``, ``grad_from_output`` and PReLU's ``grad_alpha`` — propagate NaN (NaN in, NaN
-out, as numpy's own ufuncs do) and accept ±inf as limits. Everything else refuses NaN and inf
-with a ``ValueError`` that names the argument: :func:`softmax`, :func:`log_softmax` and
-:func:`softmax_backward` (``x``, ``dout``, ``p``), :func:`entropy` (``p``) and the Maxout
-functions (``x``, ``W``, ``b``, ``dout``).
+NaN policy (the same in the whole package): the elementwise activations accept NaN and ±inf
+without a warning, like numpy's own ufuncs, and do not check for them (they run inside training
+loops). Their forward passes ``f(x)`` propagate NaN (NaN in, NaN out) — all except ``step``,
+which is a comparison (``x > 0``) and gives 0. The derivatives of the smooth functions (sigmoid,
+tanh, ELU, SELU, GELU, SiLU, softplus, also from the output) propagate NaN too; those of the
+piecewise-linear ones (identity, step, ReLU, leaky ReLU, PReLU, RReLU) are comparisons and give
+a finite slope (1 for the identity, the slope of the ``x ≤ 0`` branch for the others), as do
+``grad_from_output`` of ReLU and leaky ReLU. Everything else refuses NaN and inf with a
+``ValueError`` that names the argument: :func:`softmax`, :func:`log_softmax` (``x``),
+:func:`softmax_backward` (``dout``, ``p``), :func:`entropy` (``p``) and the Maxout functions
+(``x``, ``W``, ``b``, ``dout``) — and so do :class:`nnbook.nn.MLP` and the losses, which is why
+a NaN never reaches an activation inside a network.
 """
 
 from __future__ import annotations
@@ -536,7 +542,8 @@ class Softplus(Activation):
     latex_grad = r"\sigma(x)"
 
     def _forward(self, x):
-        return np.logaddexp(0.0, x).astype(x.dtype, copy=False)
+        with np.errstate(invalid="ignore"):  # NaN in, NaN out, without a warning
+            return np.logaddexp(0.0, x).astype(x.dtype, copy=False)
 
     def _grad(self, x):
         return _sigmoid(x)

@@ -15,8 +15,11 @@ architecture (seeds, learning rates, an ensemble) at once, with the weights stac
 leading axis, and gives every member the numbers :func:`train` would give it alone.
 
 Inputs with NaN or inf are refused with a ``ValueError`` that names the argument (``X``,
-``scores``, ``predictions``, ``target``, labels); only the elementwise
-:func:`activation_forward` propagates NaN, as the activations themselves do.
+``X_val``, ``x``, ``W``, ``b``, ``dout``, ``dh``, ``scores``, ``predictions``, ``target``,
+labels); only the elementwise :func:`activation_forward` propagates NaN, as the activations
+themselves do. A run that diverges *during* training (non-finite or blown-up loss) is not an
+input error: :func:`train` and :func:`train_many` detect it and raise ``FloatingPointError`` or
+record it (``on_divergence="stop"``), see :data:`DIVERGENCE_FACTOR`.
 """
 
 from __future__ import annotations
@@ -102,8 +105,8 @@ def affine_forward(x, W, b):
     -------
     out : (N, M); cache : (x, W)
     """
-    x, W = _matrix(x, "x"), _matrix(W, "W")
-    b = as_real_array(b, "b")
+    x, W = _finite(_matrix(x, "x"), "x"), _finite(_matrix(W, "W"), "W")
+    b = _finite(as_real_array(b, "b"), "b")
     if x.shape[1] != W.shape[0]:
         raise ValueError(f"x has {x.shape[1]} features but W expects {W.shape[0]} (W must be (D, M))")
     if b.shape != (W.shape[1],):
@@ -125,7 +128,7 @@ def affine_backward(dout, cache):
     if not (isinstance(cache, tuple) and len(cache) == 2):
         raise TypeError("cache must be the (x, W) pair returned by affine_forward")
     x, W = _matrix(cache[0], "cache x"), _matrix(cache[1], "cache W")
-    dout = _matrix(dout, "dout")
+    dout = _finite(_matrix(dout, "dout"), "dout")
     if dout.shape != (x.shape[0], W.shape[1]):
         raise ValueError(f"dout must have shape {(x.shape[0], W.shape[1])} (N, M); got {dout.shape}")
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
@@ -142,9 +145,11 @@ def activation_forward(z, f):
 
 
 def activation_backward(dh, cache, f):
-    """Backward pass of an elementwise activation: ``dz = dh ⊙ f'(z)`` (``cache`` is ``z``)."""
+    """Backward pass of an elementwise activation: ``dz = dh ⊙ f'(z)`` (``cache`` is ``z``).
+
+    ``dh`` and the cached ``z`` must be finite (NaN or inf raise ValueError naming them)."""
     f = _activation(f)
-    dh, z = as_real_array(dh, "dh"), as_real_array(cache, "cache")
+    dh, z = _finite(as_real_array(dh, "dh"), "dh"), _finite(as_real_array(cache, "cache"), "cache")
     if dh.shape != z.shape:
         raise ValueError(f"dh must have the shape of the cached z {z.shape}; got {dh.shape}")
     return dh * f.grad(z)

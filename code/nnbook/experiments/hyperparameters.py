@@ -10,7 +10,6 @@ import numpy as np
 from nnbook import data, nn, search, stats
 from nnbook import init as initializers
 from nnbook._validation import as_generator, one_of, positive_int, positive_scalar
-from nnbook.preprocessing import Standardizer
 from nnbook.experiments._memo import memoize
 
 __all__ = ["toy_loss", "RandomVsGrid", "random_vs_grid", "sampling_scales", "DigitsProblem", "digits_problem",
@@ -106,6 +105,8 @@ def digits_problem(n_train: int = 600, n_val: int = 300, rng=0) -> DigitsProblem
     if n_train + n_val > len(ds.X_train):
         raise ValueError(f"n_train + n_val must be at most {len(ds.X_train)}")
     X, y = ds.X_train, ds.y_train
+    from nnbook.preprocessing import Standardizer  # here, not at the top: it imports scikit-learn (~0.5 s)
+
     scaler = Standardizer().fit(X[:n_train])
     return DigitsProblem(scaler.transform(X[:n_train]), y[:n_train], scaler.transform(X[n_train:n_train + n_val]),
                          y[n_train:n_train + n_val], scaler.transform(ds.X_test), ds.y_test)
