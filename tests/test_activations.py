@@ -1,4 +1,5 @@
 """Tests of nnbook.activations: derivatives against finite differences, properties, stability, errors."""
+import math
 
 import warnings
 
@@ -370,3 +371,32 @@ def test_maxout_shape_errors():
         act.Maxout(0, 3, rng=0)
     with pytest.raises(ValueError, match="forward before backward"):
         act.Maxout(2, 3, rng=0).backward(np.zeros((1, 3)))
+
+
+def _decimal_gelu_tanh(x: str, digits: int = 50):
+    """0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³))) evaluated in 50-digit decimal arithmetic."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = digits + 10
+    # π by the Gauss–Legendre iteration (quadratic convergence: 7 rounds give > 100 digits)
+    a, b, t, p = Decimal(1), Decimal(1) / Decimal(2).sqrt(), Decimal(1) / 4, Decimal(1)
+    for _ in range(7):
+        a, b, t, p = (a + b) / 2, (a * b).sqrt(), t - p * ((a - b) / 2) ** 2, 2 * p
+    pi = (a + b) ** 2 / (4 * t)
+    x = Decimal(x)
+    u = (2 / pi).sqrt() * (x + Decimal("0.044715") * x**3)
+    e = (2 * u).exp()
+    return float(x / 2 * (1 + (e - 1) / (e + 1)))
+
+
+def test_gelu_tanh_form_matches_a_high_precision_evaluation():
+    # #10.10: the constant 0.044715 (Hendrycks & Gimpel 2016) changed to 0.04715 went unnoticed.
+    f = act.get("gelu", approximate="tanh")
+    for x in ["-5", "-3", "-1.5", "-0.5", "0.25", "0.7", "1", "2", "3.5", "6"]:
+        assert f(np.array([float(x)]))[0] == pytest.approx(_decimal_gelu_tanh(x), rel=1e-13, abs=1e-15), x  # 1 + tanh cancels for x < 0
+
+
+def test_exact_gelu_matches_the_erfc_formula():
+    f = act.get("gelu")
+    for x in [-8.0, -3.0, -1.0, -0.1, 0.3, 1.0, 2.5, 7.0]:
+        assert f(np.array([x]))[0] == pytest.approx(0.5 * x * math.erfc(-x / math.sqrt(2.0)), rel=1e-13), x

@@ -67,3 +67,28 @@ def test_bad_input(call, match):
 def test_rng_is_required():
     with pytest.raises(TypeError, match="Generator"):
         data.xor(rng=None)
+
+
+def test_digits_are_scikit_learns_copy_from_package_data():
+    # #11.4: shipped as nnbook/_data/digits.npz so that loading them does not import scikit-learn
+    from sklearn.datasets import load_digits
+
+    reference = load_digits()
+    X, y = data._load_digits()
+    assert X.dtype == np.float64 and y.dtype == reference.target.astype(int).dtype
+    np.testing.assert_array_equal(X, reference.data)
+    np.testing.assert_array_equal(y, reference.target)
+    ds = data.digits(rng=0)
+    expected = data.split(reference.data.astype(float), reference.target.astype(int), rng=0, name="digits")
+    for a, b in zip((ds.X_train, ds.y_train, ds.X_test, ds.y_test),
+                    (expected.X_train, expected.y_train, expected.X_test, expected.y_test)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_loading_the_digits_does_not_import_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys, nnbook; from nnbook import data; from nnbook.experiments import dead_relu; "
+            "data.digits(rng=0); assert 'sklearn' not in sys.modules, 'sklearn was imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)

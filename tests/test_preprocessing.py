@@ -166,3 +166,81 @@ def test_repr_and_fit_returns_self():
     s = Standardizer()
     assert s.fit(np.ones((3, 2))) is s
     assert repr(Whitener("zca", eps=0.1)) == "Whitener(eps=0.1, method='zca')"  # scikit-learn's repr
+
+
+# ----------------------------------------------------------------------------- #10.5 scikit-learn contract
+
+from sklearn.base import clone  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.utils.estimator_checks import check_estimator  # noqa: E402
+
+from nnbook.preprocessing import ImageCenterer  # noqa: E402
+
+#: check_estimator feeds 2-D (N, D) data; ImageCenterer takes images (N, H, W, C), so the checks
+#: that fit or transform such data cannot apply to it. The API checks (get/set_params, clone,
+#: constructor, tags, pickling of an unfitted estimator ...) run and pass.
+_IMAGE_CHECKS_SKIPPED = dict.fromkeys(
+    ["check_fit_score_takes_y", "check_estimators_overwrite_params", "check_dont_overwrite_parameters",
+     "check_estimators_fit_returns_self", "check_readonly_memmap_input", "check_n_features_in_after_fitting",
+     "check_positive_only_tag_during_fit", "check_estimators_dtypes", "check_dtype_object",
+     "check_pipeline_consistency", "check_estimators_nan_inf", "check_estimators_pickle",
+     "check_f_contiguous_array_estimator", "check_transformer_data_not_an_array", "check_transformer_general",
+     "check_transformer_preserve_dtypes", "check_methods_sample_order_invariance",
+     "check_methods_subset_invariance", "check_fit2d_1sample", "check_fit2d_1feature", "check_dict_unchanged",
+     "check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in", "check_fit2d_predict1d"],
+    "it feeds 2-D (N, D) data; ImageCenterer takes images (N, H, W, C)")
+#: The checks set n_components=1 on every estimator that has the parameter; only PCA-whitening uses it.
+_ZCA_CHECKS_SKIPPED = dict.fromkeys(
+    ["check_dont_overwrite_parameters", "check_methods_sample_order_invariance", "check_methods_subset_invariance",
+     "check_fit2d_1sample", "check_fit2d_1feature", "check_fit2d_predict1d"],
+    "the checks set n_components=1, which only PCA-whitening accepts")
+
+
+@pytest.mark.parametrize("estimator,skipped", [
+    (Standardizer(), {}), (PCA(), {}), (Whitener(), {}), (Whitener(method="zca"), _ZCA_CHECKS_SKIPPED),
+    (ImageCenterer(), _IMAGE_CHECKS_SKIPPED),
+], ids=["Standardizer", "PCA", "Whitener", "Whitener-zca", "ImageCenterer"])
+def test_scikit_learn_check_estimator(estimator, skipped):
+    results = check_estimator(estimator, expected_failed_checks=skipped, on_skip=None, on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results if r["status"] == "failed"]
+    assert failed == []
+    ran = {r["check_name"] for r in results if r["status"] == "passed"}
+    assert len(ran) >= 20 if not skipped else len(ran) >= 15  # the API checks ran
+
+
+@pytest.mark.parametrize("make", [Standardizer, PCA, Whitener, lambda: Whitener(method="zca")])
+def test_in_a_pipeline_with_a_classifier_and_cloned(make):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 4)) * [1.0, 10.0, 0.1, 3.0] + 5.0
+    y = (X[:, 0] - 5 + 0.1 * (X[:, 1] - 5) > 0).astype(int)
+    pipe = make_pipeline(make(), LogisticRegression())
+    assert pipe.fit(X, y).score(X, y) > 0.9
+    copy = clone(pipe)
+    assert copy.get_params()["steps"][0][1].get_params() == make().get_params()
+    assert not hasattr(copy.steps[0][1], "mean_")  # an unfitted copy
+    t = make().set_params(**make().get_params())
+    np.testing.assert_allclose(t.fit(X, y).transform(X), make().fit(X).transform(X))  # y accepted, ignored
+
+
+@pytest.mark.parametrize("make", [Standardizer, PCA, Whitener, lambda: Whitener(method="zca")])
+def test_float32_kept_complex_refused(make):
+    X = _correlated().astype(np.float32)
+    Z = make().fit_transform(X)
+    assert Z.dtype == np.float32
+    assert make().fit(X).inverse_transform(Z).dtype == np.float32
+    assert make().fit_transform(X.astype(int)).dtype == np.float64
+    with pytest.raises(ValueError, match="X must be a finite, real.*Complex data not supported"):
+        make().fit(X + 1j)
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        make().fit(X).transform(X + 1j)
+    assert ImageCenterer().fit_transform(np.ones((2, 3, 3, 1), np.float32)).dtype == np.float32
+
+
+def test_boolean_flags_must_be_bools():
+    X = _correlated()
+    with pytest.raises(TypeError, match="with_mean must be True or False; got 'no'"):
+        Standardizer(with_mean="no").fit(X)
+    with pytest.raises(TypeError, match="with_std must be True or False"):
+        Standardizer(with_std=1).fit(X)
+    assert Standardizer(with_mean=np.bool_(False)).fit(X).mean_.tolist() == [0.0] * X.shape[1]

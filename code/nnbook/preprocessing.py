@@ -46,8 +46,10 @@ def _refuse_sparse(X, name):
 
 def _explained(error, name, what):
     """Prefix scikit-learn's validation message with the argument's name and what is allowed."""
-    first = str(error).strip().split("\n")[0]  # scikit-learn's first line says what was wrong
-    return type(error)(f"{name} must be a finite, real {what}: {first}")
+    # scikit-learn's message without its dump of the array and its advice on imputers
+    lines = [line for line in str(error).strip().split("\n")
+             if not line.startswith("array=") and "missing values encoded as NaN" not in line]
+    return type(error)(f"{name} must be a finite, real {what}: {' '.join(lines)}")
 
 
 class _Transformer(TransformerMixin, BaseEstimator):
