@@ -30,6 +30,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from nnbook._validation import boolean, nonnegative_scalar, one_of, positive_int
@@ -54,6 +55,9 @@ def _explained(error, name, what):
 
 class _Transformer(TransformerMixin, BaseEstimator):
     """Input checks of the 2-D transformers (scikit-learn's, with the argument named)."""
+
+    # Z is data, not metadata to route: no set_inverse_transform_request method
+    __metadata_request__inverse_transform = {"Z": UNUSED}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -287,6 +291,11 @@ class ImageCenterer(TransformerMixin, BaseEstimator):
     mean_ : (H, W, C) or (C,) array
     image_shape_ : (H, W, C)
     """
+
+    # images is the data, not metadata to route: no set_*_request methods
+    __metadata_request__fit = {"images": UNUSED}
+    __metadata_request__transform = {"images": UNUSED}
+    __metadata_request__inverse_transform = {"images": UNUSED}
 
     def __init__(self, mode: str = "channel"):
         self.mode = mode
