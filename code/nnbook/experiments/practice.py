@@ -363,7 +363,7 @@ def _evidence_link(label: str) -> str:
 def _effect_text(e) -> str:
     if e is None:
         return "—"
-    return f"{e.mean:+.3g} [{e.ci[0]:.3g}, {e.ci[1]:.3g}] ({e.unit}; n = {e.n})".replace("-", "−")
+    return f"{e.mean:+.3g} [{e.ci[0]:.3g}, {e.ci[1]:.3g}], n = {e.n}; {e.unit}".replace("-", "−")
 
 
 def claims_rows(entries) -> list[tuple]:

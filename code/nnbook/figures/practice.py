@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from nnbook import style
 from nnbook.experiments.practice import standardized
@@ -28,7 +29,8 @@ def forest_plot(entries, *, titles=None):
     chapter. Green: the interval lies above 0 (holds); vermillion: below 0 (does not hold);
     grey, on a shaded row: the interval contains 0 (no detectable difference at this scale).
     The x-axis is linear within ±1 standard deviation and logarithmic beyond (symlog) when
-    an effect is larger than 4.
+    an effect is larger than 4; a claim whose runs all agree (standard deviation 0, an
+    infinite standardized effect) is drawn as a triangle at the edge.
 
     ``entries`` is a list of (chapter, :class:`nnbook.stats.Claim`), e.g. from
     :func:`nnbook.experiments.practice.book_claims`; claims without an effect are skipped.
@@ -46,20 +48,22 @@ def forest_plot(entries, *, titles=None):
     finite = values[np.isfinite(values)]
     big = finite.size and np.abs(finite).max() > 4
     limit = 1.15 * max(np.abs(finite).max() if finite.size else 1.0, 1.0)
-    fig = new_figure(style.TEXT_WIDTH, 1.1 + 0.24 * len(rows))
+    fig = new_figure(style.NARROW_WIDTH + 0.6, 1.3 + 0.2 * len(rows))
     ax = fig.subplots()
     y = np.arange(len(rows))[::-1]
     k = 0
     for yi, (kind, text, c, _) in zip(y, rows):
         if kind == "group":
             continue
+        clipped = not np.all(np.isfinite(values[k]))  # every run agreed (SD 0): off the scale
         mean, lo, hi = np.clip(values[k], -limit, limit)
         k += 1
         color = VERDICT_COLORS.get(c.verdict, style.PALETTE["black"])
         if lo <= 0 <= hi:
             ax.axhspan(yi - 0.5, yi + 0.5, color="#eeeeee", lw=0, zorder=0)
         ax.plot([lo, hi], [yi, yi], color=color, lw=2.2, solid_capstyle="butt", zorder=2)
-        ax.plot([mean], [yi], "o", color=color, ms=5, zorder=3)
+        ax.plot([mean], [yi], (">" if mean > 0 else "<") if clipped else "o", color=color, ms=6 if clipped else 5,
+                zorder=3)
     ax.axvline(0, color="black", lw=1, zorder=1)
     labels = [text for _, text, _, _ in rows]
     ax.set_yticks(y, labels)
@@ -74,13 +78,15 @@ def forest_plot(entries, *, titles=None):
     ax.set_ylim(-0.7, len(rows) - 0.3)
     if big:
         ax.set_xscale("symlog", linthresh=1.0)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace("-", "−")))
     ax.set_xlim(-limit, limit)
-    ax.set_xlabel("standardized effect: mean paired difference / SD of the differences\n"
-                  "(> 0 supports the claim)", fontsize=9)
+    ax.set_xlabel("standardized effect: mean of the paired\n"
+                  "differences / their SD (> 0 supports the claim)", fontsize=9, loc="right")
     handles = [ax.plot([], [], color=VERDICT_COLORS[v], lw=2.2, marker="o", ms=5)[0]
                for v in ("holds", "does not hold", "no detectable difference")]
     handles.append(Patch(color="#eeeeee"))
     ax.legend(handles, ["holds: interval above 0", "does not hold: below 0", "no detectable difference",
                         "not detectable at this scale"],
-              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
+              loc="lower center", bbox_to_anchor=(0.35, 1.0), ncol=2, fontsize=8, frameon=False,
+              handlelength=1.5, columnspacing=1.0)
     return fig
