@@ -176,6 +176,8 @@ def test_forest_plot_on_hand_made_claims():
     assert labels == ["Saturation", "a-holds", "b-fails", "In practice", "c-none"]  # d-identity has no interval
     with pytest.raises(ValueError, match="at least one"):
         figures.practice.forest_plot(_claims()[3:])
+    context = stats.Claim("e-context", "E.", "x", "y", "not tested at a comparable scale", _effect([1.0, 2.0, 3.0]))
+    assert len(figures.practice.forest_plot(_claims() + [("practice", context)]).axes[0].get_yticklabels()) == 5
 
 
 def test_memoize_reuses_results_only_when_enabled(tmp_path, monkeypatch):

@@ -218,7 +218,7 @@ def claims(results: dict) -> list[stats.Claim]:
                     stats.verdict(elu), elu, "tbl-activation-pairs"),
         stats.Claim("hands-on-ml-ranking", "SELU > ELU > Leaky ReLU > ReLU > tanh > logistic.",
                     "{cite:t}`geron2019hands`",
-                    f"{setup}: each of the 5 neighbouring pairs of the ranking as a paired difference (the ranking "
+                    f"{setup}: each of the 5 neighboring pairs of the ranking as a paired difference (the ranking "
                     f"holds only if all 5 do); the weakest is {pair_names}; Kendall's τ between the ranking and "
                     f"each seed's accuracies averages {np.mean(taus):.2f}", stats.verdict(ranking), ranking,
                     "tbl-activation-pairs"),
@@ -348,7 +348,8 @@ def pair_rows(comp: Comparison) -> list[tuple]:
     rows = []
     for a, b in pairs:
         e = comp.effect(a, b)
-        rows.append((f"{NAMES[a]} − {NAMES[b]}", f"{e.mean:+.2f}", f"[{e.ci[0]:+.2f}, {e.ci[1]:+.2f}]",
+        rows.append((f"{NAMES[a]} − {NAMES[b]}", f"{e.mean:+.2f}".replace("-", "−"),
+                     f"[{e.ci[0]:+.2f}, {e.ci[1]:+.2f}]".replace("-", "−"),
                      f"{int(np.sum(np.array(e.differences) > 0))} / {e.n}", stats.verdict(e)))
     return rows
 

@@ -10,7 +10,7 @@ from nnbook import style
 from nnbook.experiments.practice import standardized
 from nnbook.figures._base import new_figure, styled
 
-#: Colour of each verdict in the forest plot.
+#: Color of each verdict in the forest plot.
 VERDICT_COLORS = {"holds": style.PALETTE["green"], "holds with caveats": style.PALETTE["green"],
                   "does not hold": style.PALETTE["red"], "no detectable difference": style.PALETTE["grey"]}
 
@@ -33,10 +33,12 @@ def forest_plot(entries, *, titles=None):
     infinite standardized effect) is drawn as a triangle at the edge.
 
     ``entries`` is a list of (chapter, :class:`nnbook.stats.Claim`), e.g. from
-    :func:`nnbook.experiments.practice.book_claims`; claims without an effect are skipped.
+    :func:`nnbook.experiments.practice.book_claims`; claims without an effect, and claims
+    "not tested at a comparable scale" (whose interval, if any, decides nothing), are skipped.
     """
     titles = {**CHAPTER_TITLES, **(titles or {})}
-    seeded = [(ch, c) for ch, c in entries if c.effect is not None]
+    seeded = [(ch, c) for ch, c in entries
+              if c.effect is not None and c.verdict != "not tested at a comparable scale"]
     if not seeded:
         raise ValueError("forest_plot needs at least one claim with an effect (a seeded claim)")
     rows = []  # (kind, text, claim or None)
