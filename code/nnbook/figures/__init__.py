@@ -16,6 +16,7 @@ from nnbook.figures.activations import (
 from nnbook.figures.nonlinearity import bending_space, boundary_grid, xor_boundaries
 from nnbook.figures.softmax import entropy_curve, temperature_bars
 from nnbook.figures import dead_relu, hyperparameters, initialization, preprocessing, saturation, zero_centering
+from nnbook.figures import practice
 
 __all__ = [
     "saturation",
@@ -24,6 +25,7 @@ __all__ = [
     "preprocessing",
     "initialization",
     "hyperparameters",
+    "practice",
     "xor_boundaries",
     "bending_space",
     "boundary_grid",

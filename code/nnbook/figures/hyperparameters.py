@@ -227,7 +227,7 @@ def successive_halving(res):
     colors = (style.PALETTE["sky"], style.PALETTE["blue"], style.PALETTE["purple"], style.PALETTE["black"])
     for (epochs, lrs, values), c in zip(res.rungs[0], colors):
         finite = np.isfinite(values)
-        left.scatter(lrs[finite], values[finite], color=c, s=20 + 6 * epochs, label=f"{epochs} epoch(s)", zorder=3)
+        left.scatter(lrs[finite], values[finite], color=c, s=20 + 6 * epochs, label=f"{epochs} epoch" + ("" if epochs == 1 else "s"), zorder=3)
     left.set_xscale("log")
     _plain_log_y(left, [0.2, 0.5, 1, 2, 5])
     left.set_xlabel("learning rate")
