@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnbook import figures
+from nnbook import figures, nn
 from nnbook.experiments import nonlinearity as nl
 from nnbook.experiments import softmax as sm
 
@@ -74,7 +74,73 @@ def test_cross_entropy_gradient_is_p_minus_y():
 
 
 def test_softmax_chapter_summary_limits():
-    logits, bars, curve = sm.run_chapter()
-    s = sm.summary(bars, curve)
-    assert s["entropy-T0.01"] < 1e-6 < s["entropy-T1"] < s["entropy-T5"] < s["log-k"] == pytest.approx(np.log(5))
-    assert s["entropy-high"] == pytest.approx(s["log-k"], rel=1e-3) and s["k"] == logits.size
+    curve = sm.temperature_sweep(sm.LOGITS, np.geomspace(1e-3, 1e3, 300))
+    bars = sm.temperature_sweep(sm.LOGITS, [0.01, 1.0, 5.0])
+    assert bars.entropies[0] < 1e-6 < bars.entropies[1] < bars.entropies[2] < curve.max_entropy
+    assert curve.max_entropy == pytest.approx(np.log(5))
+    claim, = sm.claims({"curve": curve})
+    assert claim.id == "lower-temperature-higher-entropy" and claim.verdict == "does not hold"
+    assert claim.effect is None and claim.evidence == "fig-entropy-curve"
+    # a made-up curve whose entropy falls with T would support the claim
+    fake = sm.TemperatureSweep(curve.logits, curve.temperatures, curve.probabilities, curve.entropies[::-1])
+    assert sm.claims({"curve": fake})[0].verdict == "holds"
+
+
+def test_softmax_jacobian_and_the_p_minus_y_cancellation():
+    check = sm.jacobian_check(classes=4, rng=1)
+    assert check["jacobian-error"] < 1e-8 and check["chain-error"] < 1e-14 and check["grad-error"] < 1e-8
+    J = sm.softmax_jacobian(check["p"])
+    np.testing.assert_allclose(J, J.T)
+    np.testing.assert_allclose(J.sum(axis=1), 0, atol=1e-15)
+    with pytest.raises(ValueError, match="one probability vector"):
+        sm.softmax_jacobian(np.ones((2, 2)) / 2)
+
+
+def test_two_classes_reduce_to_the_sigmoid():
+    assert sm.two_class_gap(n=200, rng=0) < 1e-14
+
+
+def test_binary_gradients_are_derivatives_of_the_losses():
+    from nnbook.gradcheck import elementwise_derivative
+
+    z = np.linspace(-8, 8, 41)
+    b = sm.binary_gradients(z)
+    ce = lambda t: sm.binary_gradients(t).ce_loss  # noqa: E731
+    mse = lambda t: sm.binary_gradients(t).mse_loss  # noqa: E731
+    np.testing.assert_allclose(b.ce_grad, elementwise_derivative(ce, z), rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(b.mse_grad, elementwise_derivative(mse, z), rtol=1e-6, atol=1e-10)
+    assert b.ce_grad[0] < -0.999 and abs(b.mse_grad[0]) < 1e-3  # confidently wrong: CE pushes, MSE does not
+
+
+def test_entropy_derivative_is_variance_over_T_cubed():
+    for T in (0.1, 0.7, 3.0, 20.0):
+        closed, numeric = sm.entropy_temperature_derivative([1.5, -0.3, 0.2, 2.0], T)
+        assert closed >= 0 and closed == pytest.approx(numeric, rel=1e-6, abs=1e-10)
+    closed, _ = sm.entropy_temperature_derivative([0.5, 0.5, 0.5], 1.0)
+    assert closed == pytest.approx(0.0, abs=1e-15)
+    with pytest.raises(ValueError, match="temperature"):
+        sm.entropy_temperature_derivative([1.0, 0.0], -1.0)
+
+
+def test_nll_and_expected_calibration_error():
+    scores = np.array([[2.0, 0.0], [0.0, 1.0], [3.0, -1.0]])
+    y = np.array([0, 1, 1])
+    assert sm.nll(scores, y) == pytest.approx(nn.softmax_cross_entropy(scores, y)[0])
+    assert sm.nll(scores, y, T=2.0) == pytest.approx(nn.softmax_cross_entropy(scores / 2, y)[0])
+    p = np.tile([0.8, 0.2], (5, 1))
+    assert sm.expected_calibration_error(p, np.array([0, 0, 0, 0, 1]))[0] == pytest.approx(0.0, abs=1e-12)
+    assert sm.expected_calibration_error(np.tile([1.0, 0.0], (4, 1)), np.array([0, 1, 0, 1]))[0] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="probabilities"):
+        sm.expected_calibration_error(p, np.zeros(3, dtype=int))
+
+
+def test_temperature_calibration_small():
+    cal = sm.temperature_calibration(n_train=300, hidden=16, epochs=5, temperatures=np.geomspace(0.5, 4, 15), rng=0)
+    assert np.ptp(cal.test_accuracy) == 0  # the temperature never changes a prediction
+    assert sm.nll(np.zeros((1, 10)), [0]) == pytest.approx(np.log(10))
+    assert cal.n_train == 300 and cal.n_val + cal.n_train == 1347 and cal.n_test == 450
+    step = np.log(cal.temperatures[1] / cal.temperatures[0])
+    assert abs(np.log(cal.temperatures[np.argmin(cal.val_nll)] / cal.best_T)) <= step  # fitted T minimizes val NLL
+    assert 0 <= cal.ece_after <= 1 and cal.reliability_before[2].sum() == cal.n_test
+    with pytest.raises(ValueError, match="n_train"):
+        sm.temperature_calibration(n_train=1340)
