@@ -1,5 +1,7 @@
 """Tests of the experiments of the chapters on nonlinearity and softmax, on small settings."""
 
+import io
+
 import numpy as np
 import pytest
 
@@ -22,11 +24,54 @@ def test_xor_needs_a_nonlinearity():
 
 
 def test_bending_space_stages_follow_the_layer():
-    stages = nl.bending_space(epochs=300, rng=3)
-    assert len(stages.grids) == len(stages.points) == 4
-    assert np.all(np.abs(stages.points[-1]) <= 1)  # after tanh
-    np.testing.assert_allclose(stages.points[3], np.tanh(stages.points[2]))
-    assert figures.bending_space(stages)._repr_png_()
+    light, trained = nl.bending_space(epochs=(5, 150), rng=3)
+    assert (light.epochs, trained.epochs) == (5, 150)
+    for stages in (light, trained):
+        assert len(stages.grids) == len(stages.points) == 4
+        assert np.all(np.abs(stages.points[-1]) <= 1)  # after tanh
+        np.testing.assert_allclose(stages.points[1], stages.points[0] @ stages.W)
+        np.testing.assert_allclose(stages.points[2], stages.points[1] + stages.b)
+        np.testing.assert_allclose(stages.points[3], np.tanh(stages.points[2]))
+    assert nl.squash_direction(trained.W)[1] < nl.squash_direction(light.W)[1]  # training squashes the plane
+    with pytest.raises(ValueError, match="W must be"):
+        nl.space_stages(np.eye(3), np.zeros(2), np.zeros((4, 2)), np.zeros(4))
+
+
+def test_squash_direction_of_a_rank_one_map():
+    W = np.outer([1.0, -1.0], [3.0, -2.0])  # x W depends on x1 - x2 only
+    u, ratio = nl.squash_direction(W)
+    np.testing.assert_allclose(u, np.array([1.0, -1.0]) / np.sqrt(2), atol=1e-12)
+    assert ratio < 1e-12
+    assert nl._direction_text(u) == "x₁ − x₂" and nl._direction_text([0.5, 0.25]) == "x₁ + 0.50 x₂"
+
+
+def test_xor_linear_optimum_is_at_zero():
+    result = nl.xor_linear_vs_nonlinear(epochs=300, rng=0)
+    opt = nl.xor_linear_optimum(result)
+    assert opt.loss[0] == pytest.approx(np.log(2))
+    assert np.all(np.diff(opt.loss) > 0)  # along the 75 % classifier's ray the loss only rises
+    assert np.all(opt.accuracy[opt.t > 0] >= 0.7)
+    assert opt.trained_weight_norm < 0.05 and opt.trained_loss == pytest.approx(np.log(2), abs=1e-3)
+
+
+def test_universal_approximation_error_falls_with_width():
+    approx = nl.universal_approximation(widths=(1, 4, 16), seeds=2, rng=0)
+    med = np.median(approx.max_error, axis=1)
+    assert med[-1] < 0.1 * med[0] and med[-1] < 0.05
+    assert approx.max_error.shape == (3, 2) and set(approx.curves) == {1, 4, 16}
+
+
+def test_backprop_cost_small():
+    cost = nl.backprop_cost(sizes=(8, 16, 4), batch=8, repeats=3, rng=0)
+    assert cost.forward_s.shape == cost.backward_s.shape == (3,) and np.all(cost.forward_s > 0)
+    assert cost.n_params == 8 * 16 + 16 + 16 * 4 + 4 and cost.ratio > 0
+
+
+def test_step_loss_is_piecewise_constant_and_sigmoid_is_not():
+    step = nl.step_loss_landscape(points=201, rng=0)
+    assert 0 < step.jumps < 200 and step.flat_fraction > 0.5
+    assert np.count_nonzero(np.diff(step.sigmoid_loss)) == 200  # smooth: changes everywhere
+    assert np.unique(step.step_loss).size <= step.jumps + 1
 
 
 def test_boundary_grid_small():
@@ -46,6 +91,20 @@ def test_chain_rule_example_matches_numeric():
 def test_step_network_gets_no_hidden_gradient():
     norms = nl.step_network_gradient_norms(rng=0)
     assert norms[:-1] == [0.0, 0.0] and norms[-1] > 0
+
+
+def test_nonlinearity_summary_from_small_results():
+    xor = nl.xor_linear_vs_nonlinear(epochs=100, rng=0)
+    runs, ds = nl.boundary_grid(widths=(2, 4, 16), depths=(1, 3), epochs=5, rng=0)
+    results = {"collapse": nl.linear_collapse(sizes=(3, 4, 2), epochs=5, rng=0), "xor": xor,
+               "xor_optimum": nl.xor_linear_optimum(xor), "bending": nl.bending_space(epochs=(2, 20), rng=3),
+               "runs": runs, "spirals": ds, "uat": nl.universal_approximation(widths=(1, 16), seeds=2),
+               "chain_rule": nl.chain_rule_example(), "backprop_cost": nl.backprop_cost((4, 8, 2), 4, 2),
+               "checks": [("x", 1e-10)], "step_norms": nl.step_network_gradient_norms(rng=0),
+               "step_loss": nl.step_loss_landscape(points=21)}
+    s = nl.summary(results)
+    assert s["xor-ln2"] == pytest.approx(np.log(2)) and s["bend-epochs"] == 20 and s["uat-max-width"] == 16
+    assert all(isinstance(v, (int, float, str)) for v in s.values())
 
 
 def test_gradient_check_table_is_tight():
@@ -144,3 +203,6 @@ def test_temperature_calibration_small():
     assert 0 <= cal.ece_after <= 1 and cal.reliability_before[2].sum() == cal.n_test
     with pytest.raises(ValueError, match="n_train"):
         sm.temperature_calibration(n_train=1340)
+    from nnbook.figures import softmax as fig_sm
+
+    assert fig_sm.calibration(cal).savefig(io.BytesIO(), format="png", dpi=30) is None
