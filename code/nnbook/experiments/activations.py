@@ -395,7 +395,7 @@ class NumpyCosts:
         """Median nanoseconds per element of each row (``which`` = "written" or "buffered")."""
         one_of(which, ("written", "buffered"), "which")
         t = self.written if which == "written" else self.buffered
-        return dict(zip(self.names, 1e9 * np.median(t, axis=0) / self.n))
+        return {name: float(v) for name, v in zip(self.names, 1e9 * np.median(t, axis=0) / self.n)}
 
     @property
     def matmul_ns(self) -> float:

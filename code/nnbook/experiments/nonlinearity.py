@@ -346,7 +346,7 @@ def _uat_target(x):
 class Approximation:
     """One-hidden-layer tanh networks of growing width fitted to a 1-D target on [−2, 2].
 
-    ``max_error[i, s]`` is the largest |f̂(x) − f(x)| on a fine grid for width ``widths[i]`` and
+    ``max_error[i, s]`` is the largest ``abs(f̂(x) − f(x))`` on a fine grid for width ``widths[i]`` and
     seed ``s``; ``curves[w]`` the fitted function of seed 0 on ``x`` for each width.
     """
 
