@@ -21,11 +21,9 @@ def _png(fig):
 def test_nonlinearity_figures():
     xor = nl.xor_linear_vs_nonlinear(epochs=50, rng=0)
     _png(fig_nl.xor_linear_optimum(nl.xor_linear_optimum(xor, t=np.linspace(0, 1, 11))))
-    _png(fig_nl.universal_approximation(nl.universal_approximation(widths=(2, 8, 16), seeds=2), show=(2, 16)))
+    _png(fig_nl.universal_approximation(nl.universal_approximation(widths=(2, 16), seeds=1), show=(2, 16)))
     _png(fig_nl.step_loss(nl.step_loss_landscape(points=21)))
-    light, trained = nl.bending_space(epochs=(2, 30), rng=3)
-    _png(fig_nl.bending_space(light))  # one SpaceStages alone is one row
-    _png(fig_nl.bending_space([light, trained]))
+    _png(fig_nl.bending_space(nl.bending_space(epochs=(2, 30), rng=3)))
 
 
 def test_softmax_figures():
