@@ -37,7 +37,9 @@ def test_properties_match_hand_analysis():
     assert not props["gelu"].monotonic and not props["silu"].monotonic and props["elu"].monotonic
     assert props["step"].continuity == "jump at 0"
     assert props["relu"].continuity == "kink at 0" and props["selu"].continuity == "kink at 0"
-    assert props["elu"].continuity == "smooth" and props["gelu"].continuity == "smooth"
+    assert props["elu"].continuity.startswith("C¹") and props["gelu"].continuity == "smooth"
+    assert props["softplus"].continuity == "smooth" and props["silu"].continuity == "smooth"
+    assert act.get("elu", alpha=2.0).name and exp.activation_properties([act.get("elu", alpha=2.0)])[0].continuity == "kink at 0"
     assert props["elu"].mean_output > 0.1  # ELU is closer to zero-centred than ReLU, not zero-centred
     assert props["elu"].mean_output < props["relu"].mean_output
 
@@ -124,3 +126,69 @@ def test_chapter_numbers_sigmoid_tanh_rrelu_selu():
     se = exp.selu_numbers(exp.selu_moment_curves(np.linspace(0.5, 3.0, 26)))
     assert se["selu-check-mean"] < 1e-8 and se["selu-check-var"] == pytest.approx(1.0, abs=1e-8)
     assert se["selu-numeric-gap"] < 1e-6
+
+
+def test_formula_and_property_tables_cover_every_activation():
+    formulas = exp.formula_table(act.names())
+    assert all(f"`{name}`" in formulas for name in act.names())
+    assert r"\Phi(x) + x\,\varphi(x)" in formulas  # GELU' = Phi + x phi
+    rows = exp.properties_rows(exp.activation_properties(["relu", "elu"]))
+    assert "zero-centered" in rows and "C¹" in rows
+
+
+def test_numpy_costs_small_and_the_paired_claim():
+    costs = exp.numpy_costs(n=1024, repeats=3, inner=1, rng=0)
+    assert costs.n == 1024 and costs.written.shape == costs.buffered.shape == (3, len(costs.names))
+    assert np.all(costs.written > 0) and np.all(costs.buffered > 0) and costs.matmul_ns > 0
+    assert set(exp.EXP_BASED) <= set(costs.names)
+    table = exp.numpy_cost_table(costs)
+    assert "`np.maximum(x, 0.01 * x)`" in table and "matrix product" in table and "1.0×" in table
+    with pytest.raises(ValueError, match="reference"):
+        exp.numpy_cost_table(costs, reference="swish")
+    with pytest.raises(ValueError, match="repeats"):
+        exp.numpy_costs(n=1024, repeats=1)
+    claim, = exp.claims({"costs": costs})
+    assert claim.id == "relu-cheaper-than-exp" and claim.evidence == "tbl-numpy-cost"
+    assert claim.effect.n == 3 and claim.verdict in ("holds with caveats", "does not hold", "no detectable difference")
+    # a fake timing where ReLU is slower than every exp-based function: the claim does not hold
+    slow = costs.buffered.copy()
+    slow[:, costs.names.index("relu")] = 10 * slow.max() * np.array([1.0, 1.1, 1.2])
+    fake = exp.NumpyCosts(costs.names, costs.expressions, costs.written, slow, costs.matmul, costs.n)
+    assert exp.claims({"costs": fake})[0].verdict == "does not hold"
+
+
+def test_numpy_expressions_compute_the_activations():
+    x = np.linspace(-4, 4, 257)
+    out, tmp = np.empty_like(x), np.empty_like(x)
+    for name, (_, written, buffered) in exp._NUMPY_ROWS.items():
+        reference = x if name == "copy" else np.exp(x) if name == "exp" else act.get(name.split(" ")[0])(x)
+        np.testing.assert_allclose(written(x, out, tmp), reference, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(buffered(x, out, tmp), reference, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("gate", exp.GATES)
+def test_glu_backward_matches_finite_differences(gate):
+    assert exp.glu_gradient_check(gate, rng=1) < 1e-7
+
+
+def test_glu_forward_formula_and_errors():
+    rng = np.random.default_rng(0)
+    x, W, V = rng.standard_normal((3, 2)), rng.standard_normal((2, 4)), rng.standard_normal((2, 4))
+    b, c = rng.standard_normal(4), rng.standard_normal(4)
+    out, _ = exp.glu_forward(x, W, V, b, c, gate="sigmoid")
+    np.testing.assert_allclose(out, (x @ V + c) / (1 + np.exp(-(x @ W + b))))
+    swiglu, _ = exp.glu_forward(x, W, V, b, c, gate="silu")
+    a = x @ W + b
+    np.testing.assert_allclose(swiglu, a / (1 + np.exp(-a)) * (x @ V + c))
+    with pytest.raises(ValueError, match="gate"):
+        exp.glu_forward(x, W, V, b, c, gate="tanh-ish")
+    with pytest.raises(ValueError, match="same D"):
+        exp.glu_forward(x, W[:1], V[:1], b, c)
+    with pytest.raises(ValueError, match="b and c"):
+        exp.glu_forward(x, W, V, b[:2], c)
+
+
+def test_ffn_parameters_match_budget():
+    p = exp.ffn_parameters(512)
+    assert p["relu-params"] == 2 * 512 * 2048 and p["swiglu-hidden"] % 8 == 0
+    assert abs(p["swiglu-params"] / p["relu-params"] - 1) < 0.01
