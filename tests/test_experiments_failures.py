@@ -114,27 +114,78 @@ SMALL = dict(seeds=(0,), epochs=2, hidden=(32, 32), n_train=200)
 
 
 def test_dead_fraction_rises_with_the_learning_rate_and_leaky_relu_never_dies():
-    sweep = dead_relu.learning_rate_sweep(("ReLU", "Leaky ReLU"), lrs=(0.05, 3.0), **SMALL)
+    arms = (("ReLU", "raw"), ("ReLU", "centered"), "Leaky ReLU")
+    sweep = dead_relu.learning_rate_sweep(arms, lrs=(0.05, 3.0), **SMALL)
     relu = sweep.mean_dead("ReLU")
     assert relu[1] > relu[0] + 0.3
-    leaky = sweep.dead["Leaky ReLU"]
+    assert sweep.mean_dead("ReLU", "centered")[0] == 0  # centered pixels: no unit dead at a small rate
+    leaky = sweep.dead[("Leaky ReLU", "raw")]
     assert np.all((leaky == 0) | np.isnan(leaky))
-    again = dead_relu.learning_rate_sweep(("ReLU", "Leaky ReLU"), lrs=(0.05, 3.0), **SMALL)
-    np.testing.assert_array_equal(sweep.dead["ReLU"], again.dead["ReLU"])
+    # the per-layer fractions average (weighted by width) to the total
+    per_layer = sweep.dead_per_layer[("ReLU", "raw")]
+    assert per_layer.shape == (2, 1, 2)
+    np.testing.assert_allclose(per_layer.mean(axis=-1), sweep.dead[("ReLU", "raw")])
+    again = dead_relu.learning_rate_sweep(arms, lrs=(0.05, 3.0), **SMALL)
+    np.testing.assert_array_equal(sweep.dead[("ReLU", "raw")], again.dead[("ReLU", "raw")])
     with pytest.raises(ValueError, match="unknown configurations"):
         dead_relu.learning_rate_sweep(("Swish",), **SMALL)
+    with pytest.raises(ValueError, match="inputs"):
+        dead_relu.learning_rate_sweep((("ReLU", "whitened"),), **SMALL)
+
+
+def test_sweep_members_equal_single_runs():
+    """The population sweep trains each (learning rate, seed) exactly as nn.train alone would."""
+    from nnbook import diagnostics, nn
+
+    sweep = dead_relu.learning_rate_sweep((("ReLU", "centered"),), lrs=(0.5,), seeds=(3,), epochs=1, hidden=(16,),
+                                          n_train=100)
+    X, y = dead_relu.digits_subset(100, inputs="centered")
+    np.testing.assert_allclose(X.mean(axis=0), 0, atol=1e-12)
+    net = nn.MLP([64, 16, 10], "relu", "he_normal", rng=3, dtype=np.float32)
+    history = nn.train(net, X, y, lr=0.5, epochs=1, batch_size=32, rng=3)
+    assert sweep.accuracy[("ReLU", "centered")][0, 0] == pytest.approx(history.accuracy[-1])
+    assert sweep.dead[("ReLU", "centered")][0, 0] == diagnostics.dead_fraction(net, X, tol=dead_relu.DEAD_TOL)
 
 
 def test_negative_biases_kill_units_at_initialization():
-    biases, dead = dead_relu.bias_at_init(biases=(-3.0, 0.0), seeds=(0,), hidden=(32, 32), n_train=200)
-    assert dead[0, 0] > 0.9 and dead[1, 0] < 0.2
+    result = dead_relu.bias_at_init(biases=(-3.0, 0.0), seeds=(0,), hidden=(32, 32), n_train=200)
+    assert result.dead["raw"][0, 0] > 0.9 and result.dead["raw"][1, 0] < 0.2
+    assert result.dead["centered"][1, 0] <= result.dead["raw"][1, 0]
 
 
-def test_dead_first_layer_units_are_frozen_and_never_revive():
+def test_dead_first_layer_units_are_frozen_under_sgd_but_not_under_momentum():
     rec = dead_relu.revival(lr=0.7, epochs=4, hidden=(32, 32), n_train=200)
     assert rec.dead[:, rec.layer == 0].any()  # some died at this learning rate
     assert rec.revived(0) == 0
     assert rec.frozen_change(0) == 0.0
+    mom = dead_relu.revival(lr=0.07, momentum=0.9, epochs=4, hidden=(32, 32), n_train=200)
+    assert mom.dead[:, mom.layer == 0].any()
+    assert mom.frozen_change(0) > 0  # the velocity keeps moving a unit that has just died
+    with pytest.raises(ValueError, match="momentum"):
+        dead_relu.revival(momentum=1.0, epochs=1)
+
+
+def test_crossing_interpolates_in_log_learning_rate():
+    assert dead_relu._crossing(np.array([1.0, 4.0]), [0.0, 0.8], 0.4) == pytest.approx(2.0)
+    assert np.isnan(dead_relu._crossing(np.array([1.0, 4.0]), [0.0, 0.1], 0.4))
+
+
+def test_dead_relu_claims_follow_their_intervals():
+    tiny = dict(seeds=(0, 1), epochs=1, hidden=(16,), n_train=100)
+    sweep = dead_relu.learning_rate_sweep(lrs=(0.1, dead_relu.CLAIM_LR), **tiny)
+    results = {"cloud": dead_relu.data_cloud(epochs=1), "sweep": sweep,
+               "bias": dead_relu.bias_at_init(biases=(-1.0, 0.0), seeds=(0,), hidden=(16,), n_train=100),
+               "cliff": dead_relu.learning_rate_sweep(arms=(("ReLU", "raw"),), lrs=(0.3, 1.5), **tiny),
+               "revival": dead_relu.revival(epochs=2, hidden=(16, 16), n_train=100),
+               "momentum": dead_relu.revival(lr=0.07, momentum=0.9, epochs=2, hidden=(16, 16), n_train=100)}
+    made = {c.id: c for c in dead_relu.claims(results)}
+    assert set(made) == {"relu-dies-40-percent", "centering-keeps-relu-alive", "positive-bias-fewer-dead",
+                         "leaky-elu-do-not-die", "dead-relu-never-revives"}
+    assert made["relu-dies-40-percent"].effect.n == 2
+    assert all(np.isfinite(v) for k, v in dead_relu.summary(results).items() if k.startswith("claim-"))
+    for claim in made.values():
+        if claim.effect is not None and claim.verdict == "does not hold":
+            assert claim.effect.ci[1] < 0
 
 
 def test_data_cloud_dead_units_miss_every_point():
@@ -148,7 +199,7 @@ def test_data_cloud_dead_units_miss_every_point():
 
 def test_failure_chapter_figures_render():
     runs = [saturation.deep_network_gradients(a, depth=3, width=10, n=20) for a in ("sigmoid", "tanh")]
-    sweep = dead_relu.learning_rate_sweep(("ReLU",), lrs=(0.1, 1.0), **SMALL)
+    sweep = dead_relu.learning_rate_sweep(("ReLU", ("ReLU", "centered")), lrs=(0.1, 1.0), **SMALL)
     race = zero_centering.activation_race(lrs=(1.0,), epochs=3, seeds=(0,), n_train=100)
     made = [
         figures.saturation.saturation_curves(saturation.derivative_curves()),
@@ -158,7 +209,7 @@ def test_failure_chapter_figures_render():
         figures.zero_centering.quadrant_paths(zero_centering.two_weight_problem(steps=100, lrs=(1.0,))),
         figures.zero_centering.race_curves(race),
         figures.dead_relu.learning_rate_sweep(sweep),
-        figures.dead_relu.bias_at_init(*dead_relu.bias_at_init(biases=(-1.0, 0.0), seeds=(0,), n_train=50)),
+        figures.dead_relu.bias_at_init(dead_relu.bias_at_init(biases=(-1.0, 0.0), seeds=(0,), n_train=50)),
         figures.dead_relu.revival(dead_relu.revival(epochs=2, hidden=(8, 8), n_train=50)),
         figures.dead_relu.data_cloud(dead_relu.data_cloud(epochs=2)),
     ]
