@@ -101,11 +101,67 @@ def test_two_weight_problem_zigzags_with_positive_inputs():
         assert abs(s[0] * X[t, 1] - s[1] * X[t, 0]) < 1e-12
 
 
-def test_activation_race_is_deterministic_and_tanh_beats_sigmoid():
-    kw = dict(lrs=(3.0,), epochs=12, seeds=(0,), n_train=200, target=0.5)
+def test_activation_race_is_deterministic_and_picks_the_rate_on_validation():
+    kw = dict(activations=("tanh", "sigmoid"), lrs=(0.5, 3.0), epochs=8, seeds=(0, 1), n_train=200, n_val=100,
+              target=0.5)
     a, b = zero_centering.activation_race(**kw), zero_centering.activation_race(**kw)
     np.testing.assert_array_equal(a.losses[("tanh", 3.0)], b.losses[("tanh", 3.0)])
-    assert a.mean_epochs("tanh", 3.0) < a.mean_epochs("sigmoid", 3.0)
+    for name in ("tanh", "sigmoid"):
+        assert a.best_lr[name] == a.lrs[int(np.argmin(a.mean_val_loss(name)))]
+        assert a.test_loss[name].shape == (2,) and np.all(a.test_accuracy[name] > 0.1)
+    with pytest.raises(ValueError, match="n_train"):
+        zero_centering.activation_race(n_train=1300, n_val=100)
+
+
+def test_sigmoid_net_is_a_rescaled_tanh_plus_one_net():
+    from nnbook import nn
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((30, 5)), rng.integers(0, 3, 30)
+    for hidden in ((7,), (7, 6)):
+        net = nn.MLP([5, *hidden, 3], "sigmoid", "xavier_normal", rng=1)
+        net.biases[0][...] = rng.standard_normal(hidden[0])  # nonzero biases, so their scaling is tested too
+        twin = zero_centering.sigmoid_twin(net)
+        np.testing.assert_allclose(twin.forward(X), net.forward(X), rtol=1e-12, atol=1e-12)
+        # trained with each parameter's rescaled rate, the twin follows the sigmoid net step by step
+        copy = nn.MLP([5, *hidden, 3], "sigmoid", "xavier_normal", rng=1)
+        copy.biases[0][...] = net.biases[0]
+        sig = zero_centering._full_batch_per_parameter(copy, X, y, [2.0] * (2 * copy.n_layers), 5)
+        tw = zero_centering._full_batch_per_parameter(twin, X, y, zero_centering.twin_learning_rates(net, 2.0), 5)
+        np.testing.assert_allclose(tw, sig, rtol=1e-10)
+    assert zero_centering.twin_learning_rates(net, 16.0) == [4.0, 1.0, 4.0, 4.0, 4.0, 16.0]
+    with pytest.raises(ValueError, match="sigmoid"):
+        zero_centering.sigmoid_twin(nn.MLP([2, 3, 2], "tanh", rng=0))
+
+
+def test_full_batch_steps_mix_signs_and_the_vectorized_grid_matches_single_paths():
+    problem = zero_centering.two_weight_problem(steps=1, lrs=(1.0,))
+    X, y, _ = problem["positive"]
+    lrs = np.array([0.5, 1.0, 1.5])
+    reached, one_sign = zero_centering.gd_steps(X, y, lrs, steps=300, w_star=(1.0, -1.0), tol=1e-2)
+    for lr, r, o in zip(lrs, reached, one_sign):
+        run = zero_centering.gd_path(X, y, (0.0, 0.0), lr=lr, steps=300, w_star=(1.0, -1.0), tol=1e-2)
+        assert (run.steps_to_tol or np.inf) == r
+        if run.steps_to_tol:
+            assert run.same_sign == pytest.approx(o)
+    full = zero_centering.full_batch_problem(problem)
+    assert full["positive"].same_sign < 0.5  # summed over the batch, the steps are no longer one-signed
+    assert full["positive"].steps_to_tol > 10 * full["centered"].steps_to_tol
+
+
+def test_zero_centering_claims_follow_their_intervals():
+    paths = zero_centering.two_weight_problem(steps=50, lrs=(1.0,))
+    race = zero_centering.activation_race(lrs=(1.0, 4.0), epochs=4, seeds=(0, 1), n_train=100, n_val=50, target=2.0)
+    results = {"sign_positive": 1.0, "sign_centered": 0.1, "paths": paths,
+               "full_batch": zero_centering.full_batch_problem(paths, steps=50),
+               "zigzag": zero_centering.zigzag_seeds(seeds=(0, 1), steps=50),
+               "equivalence": zero_centering.sigmoid_equivalence(depths=(("one", (4,)),), seeds=(0,), epochs=2,
+                                                                 n_train=50), "race": race}
+    made = {c.id: c for c in zero_centering.claims(results)}
+    assert set(made) == {"one-sign-gradient", "positive-inputs-zigzag", "zero-centered-trains-faster",
+                         "tanh-beats-sigmoid", "sigmoid-slope-costs-more", "sigmoid-is-rescaled-tanh"}
+    assert made["positive-inputs-zigzag"].effect.n == 2
+    assert all(np.isfinite(v) for k, v in zero_centering.summary(results).items() if k.startswith("claim-"))
 
 
 # ----------------------------------------------------------------------------- dead ReLUs
@@ -200,7 +256,7 @@ def test_data_cloud_dead_units_miss_every_point():
 def test_failure_chapter_figures_render():
     runs = [saturation.deep_network_gradients(a, depth=3, width=10, n=20) for a in ("sigmoid", "tanh")]
     sweep = dead_relu.learning_rate_sweep(("ReLU", ("ReLU", "centered")), lrs=(0.1, 1.0), **SMALL)
-    race = zero_centering.activation_race(lrs=(1.0,), epochs=3, seeds=(0,), n_train=100)
+    race = zero_centering.activation_race(lrs=(1.0,), epochs=3, seeds=(0,), n_train=100, n_val=50)
     made = [
         figures.saturation.saturation_curves(saturation.derivative_curves()),
         figures.saturation.gradient_profiles(runs),
