@@ -133,8 +133,10 @@ def revival(rec):
         ever = np.flatnonzero(d.any(axis=0))
         first = d[:, ever].argmax(axis=0)
         order = ever[np.argsort(first, kind="stable")]
-        ax.imshow(d[:, order].T, aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest",
-                  extent=(-0.5, d.shape[0] - 0.5, len(order) - 0.5, -0.5))
+        if not order.size:
+            ax.text(0.5, 0.5, "no unit died", ha="center", va="center", transform=ax.transAxes)
+        ax.imshow(d[:, order].T if order.size else np.zeros((1, d.shape[0])), aspect="auto", cmap=cmap, vmin=0,
+                  vmax=1, interpolation="nearest", extent=(-0.5, d.shape[0] - 0.5, max(len(order), 1) - 0.5, -0.5))
         ax.set_title(f"hidden layer {l + 1}:\n{len(order)} units ever dead, {rec.revived(l)} revived", fontsize=9)
         ax.set_xlabel("epoch")
         ax.set_ylabel("unit (ordered by time of death)")
