@@ -205,7 +205,7 @@ def slope_versus_weights(multiples=(0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0), see
     return SlopeVersusWeights(multiples, seeds, ratio, saturated, depth)
 
 
-def seed_runs(seeds=tuple(range(10)), *, depth: int = 10, width: int = 100, n: int = 200) -> dict:
+def seed_runs(seeds=tuple(range(10)), *, depth: int = 10, width: int = 100, n: int = 500) -> dict:
     """The chapter's five runs (see :func:`standard_runs`) over ``seeds``: for each label,
     ``{"ratio": (seeds,), "saturated": (seeds,)}``."""
     out = {}
