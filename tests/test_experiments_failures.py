@@ -261,6 +261,7 @@ def test_dead_relu_claims_follow_their_intervals():
     tiny = dict(seeds=(0, 1), epochs=1, hidden=(16,), n_train=100)
     sweep = dead_relu.learning_rate_sweep(lrs=(0.1, dead_relu.CLAIM_LR), **tiny)
     results = {"cloud": dead_relu.data_cloud(epochs=1), "sweep": sweep,
+               "variants": dead_relu.learning_rate_sweep(dead_relu.VARIANT_ARMS, lrs=(0.1, dead_relu.CLAIM_LR), **tiny),
                "bias": dead_relu.bias_at_init(biases=(-1.0, 0.0), seeds=(0,), hidden=(16,), n_train=100),
                "cliff": dead_relu.learning_rate_sweep(arms=(("ReLU", "raw"),), lrs=(0.3, 1.5), **tiny),
                "revival": dead_relu.revival(epochs=2, hidden=(16, 16), n_train=100),

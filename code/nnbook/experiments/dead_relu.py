@@ -11,7 +11,7 @@ from nnbook import data, diagnostics, nn, stats
 from nnbook._validation import as_generator, one_of, positive_int
 from nnbook.experiments._memo import memoize
 
-__all__ = ["digits_subset", "SweepResult", "learning_rate_sweep", "BiasAtInit", "bias_at_init", "Revival",
+__all__ = ["DEAD_TOL", "INPUTS", "CLAIM_LR", "CHAPTER_ARMS", "VARIANT_ARMS", "digits_subset", "SweepResult", "learning_rate_sweep", "BiasAtInit", "bias_at_init", "Revival",
            "revival", "DataCloud", "data_cloud", "run_chapter", "summary", "claims"]
 
 #: ``|f'| ≤ 1e-6 · max|f'|`` at every example counts as dead: catches ELU units pushed
@@ -114,9 +114,11 @@ class SweepResult:
 _CONFIGS = {"ReLU": ("relu", 0.0), "ReLU, bias 0.1": ("relu", 0.1), "Leaky ReLU": ("leaky_relu", 0.0),
             "ELU": ("elu", 0.0)}
 
-#: The arms of the chapter's sweep: every configuration on raw pixels, ReLU also centered.
-CHAPTER_ARMS = (("ReLU", "raw"), ("ReLU", "centered"), ("ReLU, bias 0.1", "raw"), ("Leaky ReLU", "raw"),
-                ("ELU", "raw"))
+#: The arms of the chapter's main sweep (ten seeds): ReLU on raw and centered pixels, and with bias 0.1.
+CHAPTER_ARMS = (("ReLU", "raw"), ("ReLU", "centered"), ("ReLU, bias 0.1", "raw"))
+
+#: The activations that cannot die, on raw pixels (five seeds: their claim is a derivation).
+VARIANT_ARMS = (("Leaky ReLU", "raw"), ("ELU", "raw"))
 
 
 def _arms(arms):
@@ -158,15 +160,17 @@ def learning_rate_sweep(arms=CHAPTER_ARMS, lrs=None, seeds=tuple(range(10)), *, 
         layers = np.full((*shape, len(hidden)), np.nan)
         inactive, acc = np.full(shape, np.nan), np.full(shape, np.nan)
         diverged = np.zeros(shape, dtype=bool)
+        widths = np.asarray(hidden, dtype=float)
         for k, (net, history) in enumerate(zip(nets, histories)):
             i, j = divmod(k, len(seeds))
             if history.diverged:
                 diverged[i, j] = True
                 continue
             layers[i, j] = diagnostics.dead_fractions(net, X, tol=DEAD_TOL)
-            inactive[i, j] = diagnostics.inactive_fractions(net, X).mean()
+            # for ReLU, "inactive on every example" is "dead": skip the second pass
+            inactive[i, j] = (layers[i, j] @ widths / widths.sum() if activation == "relu"
+                              else diagnostics.inactive_fractions(net, X).mean())
             acc[i, j] = history.accuracy[-1]
-        widths = np.asarray(hidden, dtype=float)
         res.dead[arm] = layers @ widths / widths.sum()
         res.dead_per_layer[arm], res.inactive[arm], res.accuracy[arm], res.diverged[arm] = layers, inactive, acc, diverged
     return res
@@ -305,8 +309,9 @@ def data_cloud(lr: float = 1.0, epochs: int = 30, units: int = 12, seed: int = 0
 @memoize
 def run_chapter() -> dict:
     """Every experiment the chapter shows, with its default settings."""
-    return {"cloud": data_cloud(), "sweep": learning_rate_sweep(), "bias": bias_at_init(),
-            "cliff": learning_rate_sweep(arms=(("ReLU", "raw"),), lrs=np.geomspace(0.3, 1.5, 6)),
+    return {"cloud": data_cloud(), "sweep": learning_rate_sweep(),
+            "variants": learning_rate_sweep(arms=VARIANT_ARMS, seeds=range(5)), "bias": bias_at_init(),
+            "cliff": learning_rate_sweep(arms=(("ReLU", "raw"),), lrs=np.geomspace(0.3, 1.5, 6), seeds=range(5)),
             "revival": revival(), "momentum": revival(lr=0.07, momentum=0.9)}
 
 
@@ -348,19 +353,26 @@ def summary(results: dict) -> dict:
     out["lr-edge"] = float(sweep.lrs[k])
     keys = (("ReLU", "raw", "relu"), ("ReLU", "centered", "centered"), ("ReLU, bias 0.1", "raw", "bias"),
             ("Leaky ReLU", "raw", "leaky"), ("ELU", "raw", "elu"))
+    variants = results["variants"]
+
+    def source(label, inputs):
+        return sweep if (label, inputs) in sweep.dead else variants
+
     for label, inputs, key in keys:
-        if (label, inputs) not in sweep.dead:
+        src = source(label, inputs)
+        if (label, inputs) not in src.dead:
             continue
-        d, a = sweep.mean_dead(label, inputs), sweep.mean_accuracy(label, inputs)
-        inactive = sweep.inactive[(label, inputs)]
+        d, a = src.mean_dead(label, inputs), src.mean_accuracy(label, inputs)
+        inactive = src.inactive[(label, inputs)]
         out[f"{key}-dead-edge"] = 100 * float(d[k])
         out[f"{key}-acc-edge"] = 100 * float(a[k])
         nxt = k + 1 < d.size
         out[f"{key}-dead-next"] = 100 * float(d[k + 1]) if nxt else float("nan")
         out[f"{key}-inactive-next"] = 100 * float(np.nanmean(inactive[k + 1])) if nxt else float("nan")
         out[f"{key}-acc-next"] = 100 * float(a[k + 1]) if nxt else float("nan")
-        out[f"{key}-diverged"] = int(sweep.diverged[(label, inputs)].sum())
-        out[f"{key}-cliff"] = _crossing(sweep.lrs, d, 0.4)
+        out[f"{key}-diverged"] = int(src.diverged[(label, inputs)].sum())
+        out[f"{key}-runs"] = int(src.diverged[(label, inputs)].size)
+        out[f"{key}-cliff"] = _crossing(src.lrs, d, 0.4)
         out[f"{key}-best-acc"] = 100 * float(np.nanmax(a))
     out["lr-next"] = float(sweep.lrs[k + 1]) if k + 1 < sweep.lrs.size else float("nan")
     # ReLU on centered inputs: the largest dead fraction at the learning rates where raw inputs fall off the cliff
@@ -372,19 +384,23 @@ def summary(results: dict) -> dict:
                                 else float("nan"))
     # the ELU units counted as dead: only where the network has blown up
     # every ELU run (learning rate × seed) with more than 20 % of its units flagged
-    elu_dead, elu_acc = sweep.dead[("ELU", "raw")], sweep.accuracy[("ELU", "raw")]
+    elu_dead, elu_acc = variants.dead[("ELU", "raw")], variants.accuracy[("ELU", "raw")]
     blown = np.nan_to_num(elu_dead) > 0.2
     out["elu-dead-runs"] = int(blown.sum())
     out["elu-dead-acc-max"] = 100 * float(np.max(elu_acc[blown])) if blown.any() else float("nan")
-    out["elu-dead-first-lr"] = float(sweep.lrs[blown.any(axis=1)][0]) if blown.any() else float("nan")
+    out["elu-dead-first-lr"] = float(variants.lrs[blown.any(axis=1)][0]) if blown.any() else float("nan")
+    out["variant-seeds"] = len(variants.seeds)
     out["elu-z-threshold"] = float(np.log(DEAD_TOL))
     c = _claim_index(sweep)
     out["claim-lr"] = float(sweep.lrs[c])
     for label, inputs, key in keys:
-        out[f"{key}-dead-claim"] = 100 * float(sweep.mean_dead(label, inputs)[c])
-        out[f"{key}-acc-claim"] = 100 * float(sweep.mean_accuracy(label, inputs)[c])
-    out["leaky-inactive-claim"] = 100 * float(np.nanmean(sweep.inactive[("Leaky ReLU", "raw")][c]))
-    out["leaky-diverged-claim"] = int(sweep.diverged[("Leaky ReLU", "raw")][c].sum())
+        src = source(label, inputs)
+        ci = int(np.argmin(np.abs(np.log(src.lrs / CLAIM_LR))))
+        out[f"{key}-dead-claim"] = 100 * float(src.mean_dead(label, inputs)[ci])
+        out[f"{key}-acc-claim"] = 100 * float(src.mean_accuracy(label, inputs)[ci])
+    cv = int(np.argmin(np.abs(np.log(variants.lrs / CLAIM_LR))))
+    out["leaky-inactive-claim"] = 100 * float(np.nanmean(variants.inactive[("Leaky ReLU", "raw")][cv]))
+    out["leaky-diverged-claim"] = int(variants.diverged[("Leaky ReLU", "raw")][cv].sum())
     out["runs"] = int(sweep.lrs.size * len(sweep.seeds))
     for name, b in (("0", 0.0), ("1", -1.0), ("2", -2.0)):
         i = int(np.argmin(np.abs(bias.biases - b)))
@@ -424,7 +440,7 @@ def summary(results: dict) -> dict:
 
 
 def _effects(results: dict) -> dict:
-    """The paired effects behind the seeded claims, at the learning rate nearest ``CLAIM_LR``."""
+    """The paired effects behind the seeded claims, at the learning rate nearest :data:`CLAIM_LR`."""
     sweep = results["sweep"]
     c = _claim_index(sweep)
     raw, cen = sweep.dead[("ReLU", "raw")][c], sweep.dead[("ReLU", "centered")][c]
@@ -437,7 +453,7 @@ def _effects(results: dict) -> dict:
 def claims(results: dict) -> list[stats.Claim]:
     """The claims about dead ReLUs that this chapter tests.
 
-    The seeded claims are read off the sweep at the learning rate nearest ``CLAIM_LR``,
+    The seeded claims are read off the sweep at the learning rate nearest :data:`CLAIM_LR`,
     fixed before the results were seen; arms are paired by seed (same initial weights and
     minibatch order). No hyperparameter is tuned, so no validation split is involved.
     """

@@ -67,17 +67,18 @@ def data_cloud(cloud):
 
 
 @styled
-def learning_rate_sweep(sweep, *, claim: float = 0.4):
+def learning_rate_sweep(sweep, *more, claim: float = 0.4):
     """Dead fraction (left) and training accuracy (right) against the learning rate, one line
-    per arm (configuration × inputs); lines are means over seeds, bands min–max. Diverged
+    per arm (configuration × inputs) of each sweep given; lines are means over seeds, bands min–max. Diverged
     runs are left out of the dead fraction and count as chance (10 %) in the accuracy; a
     cross under the accuracy curves marks a learning rate at which a seed of that arm
     diverged."""
     fig = new_figure(style.TEXT_WIDTH, 3.6)
     ax_d, ax_a = fig.subplots(1, 2, sharex=True)
-    for n, arm in enumerate(sweep.arms):
+    arms = [(arm, sw) for sw in (sweep, *more) for arm in sw.arms]
+    for n, (arm, sweep) in enumerate(arms):
         c, ls = _ARM_STYLES.get(arm, (style.PALETTE["grey"], ":"))
-        label = _arm_label(arm, sweep.arms)
+        label = _arm_label(arm, [a for a, _ in arms])
         diverged = sweep.diverged[arm]
         accuracy = np.where(diverged, 0.1, sweep.accuracy[arm])  # a diverged run is as good as chance
         for ax, values in ((ax_d, sweep.dead[arm]), (ax_a, accuracy)):
@@ -89,7 +90,7 @@ def learning_rate_sweep(sweep, *, claim: float = 0.4):
         if div.any():  # one row of crosses per arm, under the accuracy curves
             ax_a.plot(sweep.lrs[div], np.full(div.sum(), 0.04 * n), "x", color=c, ms=5, mew=1.3)
     ax_d.axhline(claim, color="black", ls=":", lw=1)
-    ax_d.annotate(f"“as much as {claim:.0%}”", (sweep.lrs[0], claim), xytext=(0, 3), textcoords="offset points",
+    ax_d.annotate(f"“as much as {claim:.0%}”", (arms[0][1].lrs[0], claim), xytext=(0, 3), textcoords="offset points",
                   fontsize=8)
     ax_d.set_ylabel("fraction of hidden units dead")
     ax_a.set_ylabel("training accuracy after training")
