@@ -30,7 +30,7 @@ def _shade_regions(ax, x, mask, **kwargs):
 def saturation_curves(curves):
     """Each activation (solid) and its derivative (dashed), saturated regions shaded."""
     names = list(curves.values)
-    fig = new_figure(3.4 * len(names), 2.8)
+    fig = new_figure(style.TEXT_WIDTH, 2.8)
     axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
     for ax, name in zip(axes, names):
         c = style.color(name)
@@ -46,7 +46,8 @@ def saturation_curves(curves):
         ax.set_title(name)
         ax.set_xlabel("x")
         ax.set_xlim(curves.x[0], curves.x[-1])
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylim(-1.1, 1.2)
+        ax.legend(loc="lower right", fontsize=8)
     return fig
 
 
@@ -62,7 +63,7 @@ def gradient_profiles(runs):
     Runs whose initializer is one of the named schemes are drawn solid, plain N(0, σ²)
     weights dashed.
     """
-    fig = new_figure(style.TEXT_WIDTH, 3.2)
+    fig = new_figure(style.TEXT_WIDTH, 3.6)
     ax_g, ax_s = fig.subplots(1, 2, width_ratios=[1.4, 1])
     for r in runs:
         layers = np.arange(1, r.depth + 1)
@@ -76,7 +77,9 @@ def gradient_profiles(runs):
     ax_s.set_title("saturated units per layer")
     for ax in (ax_g, ax_s):
         _layer_axis(ax, runs[0].depth)
-    ax_g.legend(loc="best", fontsize=8)
+    ax_s.set_xlabel("hidden layer")
+    handles, labels = ax_g.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=3, fontsize=8)
     return fig
 
 
