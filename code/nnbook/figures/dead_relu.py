@@ -38,13 +38,13 @@ def data_cloud(cloud):
     for c, color in ((0, style.PALETTE["grey"]), (1, style.PALETTE["black"])):
         ax.scatter(*X[cloud.y == c].T, s=9, color=color, alpha=0.6, zorder=3, lw=0)
     t = np.linspace(-20, 20, 2)
-    centre = X.mean(axis=0)
+    center = X.mean(axis=0)
     for k in range(cloud.W.shape[1]):
         w, b = cloud.W[:, k], cloud.b[k]
         if np.linalg.norm(w) == 0:
             continue
         # the point of the line w·x + b = 0 closest to the data's center, and the line's direction
-        p0 = centre - (w @ centre + b) / (w @ w) * w
+        p0 = center - (w @ center + b) / (w @ w) * w
         d = np.array([-w[1], w[0]]) / np.linalg.norm(w)
         color = DEAD_COLOR if cloud.dead[k] else style.PALETTE["blue"]
         ls = "--" if cloud.dead[k] else "-"
