@@ -338,7 +338,7 @@ def dead_relu(grid) -> Explorable:
         .mark_text(align="left", x=4, y=-12, fontSize=12).encode(text="label:N").transform_calculate(
             label="'learning rate ' + format(datum.lr, '.3~g') + ': accuracy ' + "
                   + " + ', ' + ".join(f"'{p} ' + format(datum['{p}'], '.0%')" for p in grid.inputs)),
-    ).properties(width=230, height=220)
+    ).properties(width=210, height=220)
     lx = alt.X("lr:Q", scale=alt.Scale(type="log", domain=[float(grid.lrs.min()), float(grid.lrs.max())], nice=False),
                title="learning rate", axis=alt.Axis(format="~g", values=[0.03, 0.1, 0.3, 1.0, 3.0]))
     line = alt.Chart(accuracy).encode(lx, alt.Y("acc:Q", title="training accuracy", scale=alt.Scale(domain=[0, 1]),
@@ -348,7 +348,7 @@ def dead_relu(grid) -> Explorable:
         line.mark_line(point=True),
         current.mark_rule(color=style.PALETTE["grey"]).encode(lx),
         current.mark_point(filled=True, size=90, opacity=1).encode(lx, alt.Y("acc:Q"), colour),
-    ).properties(width=260, height=220)
+    ).properties(width=240, height=220)
     chart = alt.hconcat(bars, right, spacing=28)
     return Explorable(chart, "Fraction of dead ReLU units per hidden layer and training accuracy against the "
                              "learning rate, for raw and centered inputs, with a learning-rate slider.", [lr],
@@ -414,11 +414,11 @@ def bending_space(history, lines: int = 9, points: int = 41) -> Explorable:
     hx, hy = alt.X("h1:Q", title="h₁", scale=alt.Scale(zero=False)), alt.Y("h2:Q", title="h₂", scale=alt.Scale(zero=False))
     line_t = alt.Chart(alt.sequence(0, 61, as_="j")).transform_calculate(t="-1.1 + 2.2 * datum.j / 60")
     boundary = (with_weights(line_t)
-                .transform_filter("stage == 'tanh(x W + b)'")
                 .transform_calculate(h1="abs(datum.v2) > abs(datum.v1) ? datum.t : -(datum.c + datum.v2 * datum.t) / datum.v1",
                                      h2="abs(datum.v2) > abs(datum.v1) ? -(datum.c + datum.v1 * datum.t) / datum.v2 : datum.t")
                 .transform_filter("abs(datum.h1) <= 1.1 && abs(datum.h2) <= 1.1")
-                .mark_line(color="black", strokeWidth=2).encode(hx, hy, order="j:Q"))
+                .mark_line(color="black", strokeWidth=2)
+                .encode(hx, hy, order="j:Q", opacity=alt.condition("stage == 'tanh(x W + b)'", alt.value(1), alt.value(0))))
     right = alt.layer(
         with_weights(grid).transform_calculate(**mapped).mark_line(color=style.PALETTE["grey"], strokeWidth=0.7,
                                                                    opacity=0.8)

@@ -62,14 +62,13 @@ def init_scale_grid(activations=("tanh", "relu"), log10_std=None, *, depth: int 
     via :func:`nnbook.experiments.initialization.layer_stats` (``n`` inputs: statistics of
     n × width values per layer).
 
-    Default grid: log10 σ from −2 to 0.3 in steps of 0.1 (σ = 0.01 … 2) plus the exact std
-    of Xavier and of He for ``width`` inputs and outputs, in increasing order.
+    Grid: ``log10_std`` (default −2 to 0.3 in steps of 0.1, σ = 0.01 … 2) plus, always, the
+    exact std of Xavier and of He for ``width`` inputs and outputs, in increasing order.
     """
     width, depth = positive_int(width, "width"), positive_int(depth, "depth")
     xavier, he = float(np.sqrt(2.0 / (width + width))), float(np.sqrt(2.0 / width))
-    if log10_std is None:
-        log10_std = np.concatenate([np.round(np.arange(-2.0, 0.3001, 0.1), 1), np.log10([xavier, he])])
-    stds = np.sort(10.0 ** as_real_array(log10_std, "log10_std"))
+    log10_std = np.round(np.arange(-2.0, 0.3001, 0.1), 1) if log10_std is None else as_real_array(log10_std, "log10_std")
+    stds = np.unique(np.concatenate([10.0 ** log10_std.ravel(), [xavier, he]]))
     shape = (len(activations), stds.size)
     act_std, grad_std = np.empty(shape + (depth,)), np.empty(shape + (depth,))
     counts = np.empty(shape + (depth, HISTOGRAM_BINS), dtype=int)
