@@ -9,7 +9,11 @@
 * Only pages that show a chart load it (``<script type="module">``, cached by the browser
   across pages), with ``nnbook-explore.css``.
 
-Other builders (LaTeX) never see the HTML: myst-nb gives them the chart's ``image/png``.
+* For the builders that cannot show HTML (LaTeX, for the PDF), each chart's output gets an
+  ``image/png`` alternative before myst-nb chooses an output per builder: the chart at its
+  initial slider values, drawn by vl-convert from the spec in the HTML
+  (:func:`nnbook.explore.png_from_spec`) into the output folder. The HTML build never pays
+  for these images.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import threading
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 SCRIPT = "nnbook-explore.js"
 STYLE = "nnbook-explore.css"
@@ -106,7 +111,37 @@ def _wait(app, *args):
     return []
 
 
+class StaticFallback(SphinxPostTransform):
+    """Give every chart output a PNG alternative, for the builders that do not write HTML."""
+
+    default_priority = 3  # before myst-nb's SelectMimeType (4) picks one output per builder
+
+    def run(self, **kwargs):
+        if self.app.builder.format == "html":
+            return
+        from nnbook import explore
+
+        def is_bundle(node):
+            return isinstance(node, nodes.container) and node.get("nb_element") == "mime_bundle"
+
+        for bundle in list(self.document.findall(is_bundle)):
+            types = {child.get("mime_type"): child for child in bundle.children}
+            page = types.get("text/html")
+            if page is None or "image/png" in types or MARKER not in page.astext():
+                continue
+            source = page.astext()
+            name = f"explore-{hashlib.sha256(source.encode()).hexdigest()[:16]}.png"
+            target = Path(self.app.builder.outdir) / name
+            if not target.exists():
+                target.write_bytes(explore.png_from_spec(explore.spec_from_html(source)))
+            alt = source.split('aria-label="', 1)[1].split('"', 1)[0] if 'aria-label="' in source else "chart"
+            image = nodes.image(uri=name, alt=alt, candidates={"*": name})
+            image["width"] = "100%"
+            bundle.append(nodes.container("", image, mime_type="image/png"))
+
+
 def setup(app):
+    app.add_post_transform(StaticFallback)
     app.connect("builder-inited", _start, priority=100)  # before the chapters execute (nnbook_cache)
     app.connect("html-page-context", _add_to_page)
     app.connect("html-collect-pages", _wait)  # static files are copied after this

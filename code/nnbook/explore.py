@@ -7,8 +7,8 @@ one line; its display bundle holds
 * ``text/html``: a ``<div class="nnbook-explore">`` with the Vega-Lite spec as JSON, which the
   book's script (Vega, Vega-Lite and vega-embed from ``vl_convert.javascript_bundle()``,
   served from the site's ``_static``) draws — no network, no CDN;
-* ``image/png``: the chart at its initial slider values, rendered by vl-convert: the PDF
-  (LaTeX builder) and any viewer without the script show this.
+* ``text/plain``; and for the PDF (LaTeX builder) the book's extension adds the chart at its
+  initial slider values as a PNG rendered by vl-convert (:func:`png_from_spec`).
 
 A chart never computes a number the package did not, except the few arithmetic steps that
 drawing needs (a bin's edges, ``tanh(x W + b)`` of the grid lines from the stored weights).
@@ -16,7 +16,6 @@ drawing needs (a bin's edges, ``tanh(x W + b)`` of the grid lines from the store
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import io
@@ -27,7 +26,7 @@ import numpy as np
 
 from nnbook import style
 
-__all__ = ["Explorable", "FONT", "CONFIG", "temperature", "initialization_scale", "histogram_heights", "dead_relu", "bending_space"]
+__all__ = ["Explorable", "png_from_spec", "spec_from_html", "FONT", "CONFIG", "temperature", "initialization_scale", "histogram_heights", "dead_relu", "bending_space"]
 
 #: The book's figures use matplotlib's default font (DejaVu Sans); the charts ask for it first.
 FONT = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif"
@@ -108,23 +107,32 @@ class Explorable:
 
     def png(self, scale: float = 2.0) -> bytes:
         """The chart at its initial slider values as a PNG (``scale`` pixels per CSS pixel)."""
-        import vl_convert
-
-        from PIL import Image
-
-        _fonts_registered()
-        image = Image.open(io.BytesIO(vl_convert.vegalite_to_png(self.spec(), scale=scale))).convert("RGB")
-        # 256 colours without dithering, as the book's figures (nnbook.figures._base.png_bytes)
-        out = io.BytesIO()
-        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, format="PNG")
-        return out.getvalue()
+        return png_from_spec(self.spec(), scale)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        png = self.png()
-        width = int.from_bytes(png[16:20], "big") // 2  # the PNG header's width, in CSS pixels
-        data = {"text/html": self.html(), "image/png": base64.b64encode(png).decode("ascii"),
-                "text/plain": f"<Explorable: {self.alt}>"}
-        return data, {"image/png": {"width": width}}
+        # No image/png here: rendering one costs a second or so per chart in every build. The
+        # book's extension (book/_ext/nnbook_explore.py) renders it with png_from_spec for the
+        # builders that cannot show HTML (the PDF), from the spec inside this HTML.
+        return {"text/html": self.html(), "text/plain": f"<Explorable: {self.alt}>"}
+
+
+def png_from_spec(spec: dict, scale: float = 2.0) -> bytes:
+    """A Vega-Lite spec drawn by vl-convert at its initial parameter values, as an indexed PNG
+    (256 colours without dithering, as the book's figures: nnbook.figures._base.png_bytes)."""
+    import vl_convert
+    from PIL import Image
+
+    _fonts_registered()
+    image = Image.open(io.BytesIO(vl_convert.vegalite_to_png(spec, scale=scale))).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, format="PNG")
+    return out.getvalue()
+
+
+def spec_from_html(page: str) -> dict:
+    """The spec inside the HTML of :meth:`Explorable.html` (what the book's script draws)."""
+    start = page.index('class="nnbook-explore-spec">') + len('class="nnbook-explore-spec">')
+    return json.loads(page[start:page.index("</script>", start)].replace("<\\/", "</"))
 
 
 def _slider(name: str, lo: float, hi: float, step: float, value: float, label: str):

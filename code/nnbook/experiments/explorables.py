@@ -8,6 +8,7 @@ and settings, so that each chart's slider passes through the static figure it ge
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,28 +56,62 @@ class ScaleGrid:
     n: int
 
 
+def _rescaled_normal(std: float, sizes, seed) -> initialization.Scheme:
+    """``("normal", std)`` for :func:`~nnbook.experiments.initialization.layer_stats` with
+    seed ``seed``, without drawing the weights again for every std.
+
+    ``init.normal`` draws ``standard_normal(shape) * std``: for one seed the standard normal
+    draws are the same at every std. They are drawn once per seed and network shape; each
+    layer returns ``z * std + 0.0`` (the same arithmetic, so the same bits) and leaves the
+    generator in the state the draw would have left it, so everything layer_stats draws
+    afterwards (inputs, labels) is unchanged too.
+    """
+    draws = _standard_draws(tuple(sizes), seed)
+    layer = iter(range(len(draws)))
+
+    def make(fan_in, fan_out, *, rng):
+        z, state = draws[next(layer)]
+        assert z.shape == (fan_in, fan_out)
+        rng.bit_generator.state = state
+        return z * std + 0.0
+
+    return initialization.Scheme(f"N(0, {std:g}²)", make)
+
+
+@functools.lru_cache(maxsize=2)
+def _standard_draws(sizes: tuple, seed) -> list:
+    rng = as_generator(seed)
+    draws = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        z = rng.standard_normal((fan_in, fan_out))
+        z.setflags(write=False)
+        draws.append((z, rng.bit_generator.state))
+    return draws
+
+
 def init_scale_grid(activations=("tanh", "relu"), log10_std=None, *, depth: int = 10, width: int = 500,
-                    n: int = 100, rng=0) -> ScaleGrid:
+                    n: int = 50, in_dim: int = 1000, rng=0) -> ScaleGrid:
     """One forward and backward pass of the chapter's deep net (``depth`` layers of ``width``
     units on N(0, 1) inputs of dimension 1000) for weights N(0, σ²) at every σ of the grid,
     via :func:`nnbook.experiments.initialization.layer_stats` (``n`` inputs: statistics of
     n × width values per layer).
 
-    Grid: ``log10_std`` (default −2 to 0.3 in steps of 0.1, σ = 0.01 … 2) plus, always, the
+    Grid: ``log10_std`` (default 16 steps, evenly spaced in log10 σ, from σ = 0.01 to 2) plus, always, the
     exact std of Xavier and of He for ``width`` inputs and outputs, in increasing order.
     """
     width, depth = positive_int(width, "width"), positive_int(depth, "depth")
     xavier, he = float(np.sqrt(2.0 / (width + width))), float(np.sqrt(2.0 / width))
-    log10_std = np.round(np.arange(-2.0, 0.3001, 0.1), 1) if log10_std is None else as_real_array(log10_std, "log10_std")
+    log10_std = np.linspace(-2.0, np.log10(2.0), 16) if log10_std is None else as_real_array(log10_std, "log10_std")
     stds = np.unique(np.concatenate([10.0 ** log10_std.ravel(), [xavier, he]]))
     shape = (len(activations), stds.size)
     act_std, grad_std = np.empty(shape + (depth,)), np.empty(shape + (depth,))
     counts = np.empty(shape + (depth, HISTOGRAM_BINS), dtype=int)
     lo, hi = np.empty(shape), np.empty(shape)
+    sizes = [in_dim] + [width] * depth + [10]
     for a, name in enumerate(activations):
         for s, std in enumerate(stds):
-            stats = initialization.layer_stats(name, ("normal", float(std)), depth=depth, width=width, n=n,
-                                               samples=n * width, rng=rng)
+            stats = initialization.layer_stats(name, _rescaled_normal(float(std), sizes, rng), depth=depth,
+                                               width=width, n=n, in_dim=in_dim, samples=n * width, rng=rng)
             act_std[a, s], grad_std[a, s] = stats.act_std, stats.grad_std
             values = np.concatenate(stats.act_samples).astype(np.float64)
             lo[a, s], hi[a, s] = (-1.0, 1.0) if name == "tanh" else (0.0, float(values.max()) or 1.0)
