@@ -35,7 +35,7 @@ FONT = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif"
 CONFIG = {
     "font": FONT,
     "background": "white",
-    "padding": 4,
+    "padding": {"left": 4, "top": 4, "right": 14, "bottom": 4},
     "view": {"stroke": None},
     "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#dddddd",
              "gridWidth": 0.6, "domainColor": "#444444", "tickColor": "#444444", "labelColor": "#222222",
@@ -331,7 +331,7 @@ def dead_relu(grid) -> Explorable:
     dead, accuracy = alt.Data(name="dead"), alt.Data(name="accuracy")
     step = float(np.round(np.diff(llr).min(), 4))
     lr = _slider("llr", float(np.round(llr.min(), 4)), float(np.round(llr.max(), 4)), step,
-                 float(llr[np.argmin(np.abs(llr - np.log10(0.3)))]), "log₁₀ learning rate ")
+                 float(np.round(llr[np.argmin(np.abs(llr - np.log10(0.3)))], 4)), "log₁₀ learning rate ")
     colour = alt.Color("in:N", title="inputs", scale=alt.Scale(domain=list(grid.inputs),
                                                              range=[style.PALETTE["blue"], style.PALETTE["orange"]]))
     shown = _nearest(alt.Chart(dead), "llr", "llr")
