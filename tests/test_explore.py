@@ -5,6 +5,8 @@ with a direct call of the experiment the chapter uses (softmax.temperature_sweep
 initialization.layer_stats, nn.train + diagnostics, nonlinearity.bending_space).
 """
 
+import inspect
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -127,10 +129,28 @@ def test_dead_grid_members_equal_train_alone(dead_grid):
                 assert dead_grid.accuracy[k, i, j] == pytest.approx(history.accuracy[-1])
 
 
-def test_dead_grid_raw_arm_is_the_chapter_sweep(dead_grid):
-    sweep = dead_relu.learning_rate_sweep(configs=("ReLU",), lrs=dead_grid.lrs, seeds=dead_grid.seeds, **SMALL)
-    np.testing.assert_allclose(dead_grid.dead[0].mean(axis=-1), sweep.dead["ReLU"])  # equal widths: mean of layers
-    np.testing.assert_allclose(dead_grid.accuracy[0], sweep.accuracy["ReLU"])
+def test_dead_grid_is_the_chapter_sweep(dead_grid):
+    if "arms" in inspect.signature(dead_relu.learning_rate_sweep).parameters:  # the sweep has input arms
+        sweep = dead_relu.learning_rate_sweep(arms=[("ReLU", "raw"), ("ReLU", "centered")], lrs=dead_grid.lrs,
+                                              seeds=dead_grid.seeds, **SMALL)
+        converted = explorables.dead_relu_grid_from_sweep(sweep)
+        for name in ("dead", "accuracy", "diverged"):
+            np.testing.assert_allclose(getattr(converted, name), getattr(dead_grid, name))
+    else:  # a sweep of raw inputs only
+        sweep = dead_relu.learning_rate_sweep(configs=("ReLU",), lrs=dead_grid.lrs, seeds=dead_grid.seeds, **SMALL)
+        np.testing.assert_allclose(dead_grid.dead[0].mean(axis=-1), sweep.dead["ReLU"])  # equal widths
+        np.testing.assert_allclose(dead_grid.accuracy[0], sweep.accuracy["ReLU"])
+
+
+def test_dead_chart_accepts_a_sweep_with_input_arms(dead_grid):
+    arms = [("ReLU", "raw"), ("ReLU", "centered")]
+    sweep = SimpleNamespace(arms=arms + [("ELU", "raw")], lrs=dead_grid.lrs, seeds=dead_grid.seeds,
+                            dead_per_layer={arm: dead_grid.dead[k] for k, arm in enumerate(arms)},
+                            accuracy={arm: dead_grid.accuracy[k] for k, arm in enumerate(arms)},
+                            diverged={arm: dead_grid.diverged[k] for k, arm in enumerate(arms)})
+    assert explore.dead_relu(sweep).data() == explore.dead_relu(dead_grid).data()
+    with pytest.raises(ValueError, match="arms"):
+        explorables.dead_relu_grid_from_sweep(SimpleNamespace(arms=[("ReLU", "raw")], dead_per_layer={}))
 
 
 def test_dead_relu_chart_embeds_the_grid(dead_grid):

@@ -304,11 +304,18 @@ def dead_relu(grid) -> Explorable:
     """Dead units per hidden layer and training accuracy under a learning-rate slider, for raw
     and centered inputs side by side.
 
-    ``grid``: a :class:`nnbook.experiments.explorables.DeadReluGrid`. Bars: mean dead fraction
-    over the seeds of each hidden layer at the chosen learning rate (ticks: min and max over
-    seeds); right: training accuracy against the learning rate, the chosen one marked.
+    ``grid``: a :class:`nnbook.experiments.explorables.DeadReluGrid`, or a learning-rate sweep
+    with ReLU arms on raw and centered inputs (converted by
+    :func:`~nnbook.experiments.explorables.dead_relu_grid_from_sweep`). Bars: mean dead
+    fraction over the seeds of each hidden layer at the chosen learning rate (ticks: min and
+    max over seeds); right: training accuracy against the learning rate, the chosen one marked.
     """
     import altair as alt
+
+    from nnbook.experiments import explorables
+
+    if not isinstance(grid, explorables.DeadReluGrid):
+        grid = explorables.dead_relu_grid_from_sweep(grid)
 
     llr = np.log10(grid.lrs)
     rows, acc = [], []

@@ -18,6 +18,7 @@ from nnbook._validation import as_generator, as_real_array, positive_int
 from nnbook.experiments import dead_relu, initialization, softmax
 
 __all__ = ["temperature_grid", "ScaleGrid", "init_scale_grid", "HISTOGRAM_BINS", "DeadReluGrid", "dead_relu_grid",
+           "dead_relu_grid_from_sweep",
            "center", "BendingHistory", "bending_history"]
 
 
@@ -135,6 +136,21 @@ class DeadReluGrid:
     dead: np.ndarray  # (inputs, lrs, seeds, layers)
     accuracy: np.ndarray  # (inputs, lrs, seeds)
     diverged: np.ndarray  # (inputs, lrs, seeds) bool
+
+
+def dead_relu_grid_from_sweep(sweep, config: str = "ReLU") -> DeadReluGrid:
+    """The :class:`DeadReluGrid` of the arms ``(config, "raw")`` and ``(config, "centered")``
+    of a :func:`nnbook.experiments.dead_relu.learning_rate_sweep` result that has them (a
+    sweep over arms, with ``arms`` and ``dead_per_layer``), without training anything again."""
+    arms = getattr(sweep, "arms", None)
+    per_layer = getattr(sweep, "dead_per_layer", None)
+    wanted = [(config, "raw"), (config, "centered")]
+    if arms is None or per_layer is None or any(tuple(arm) not in [tuple(a) for a in arms] for arm in wanted):
+        raise ValueError(f"the sweep needs the arms {wanted} (with dead_per_layer); it has {arms}")
+    return DeadReluGrid(["raw", "centered"], np.asarray(sweep.lrs, dtype=float), list(sweep.seeds),
+                        np.stack([per_layer[arm] for arm in wanted]),
+                        np.stack([sweep.accuracy[arm] for arm in wanted]),
+                        np.stack([sweep.diverged[arm] for arm in wanted]))
 
 
 def center(X) -> np.ndarray:
