@@ -2,8 +2,9 @@
 
 * Hypothesis runs derandomized (the same examples every run, so CI is reproducible) and
   without deadlines (CI machines are slow and noisy).
-* ``tests/site`` checks a *built* book; it is collected only when ``--site-dir`` is given
-  (CI runs it after the build), so a plain ``pytest`` neither runs nor skips it.
+* ``tests/site`` and ``tests/browser`` check a *built* book; they are collected only when
+  ``--site-dir`` is given (CI runs them after the build), so a plain ``pytest`` neither runs
+  nor skips them.
 """
 
 from pathlib import Path
@@ -15,10 +16,10 @@ settings.load_profile("nnbook")
 
 
 def pytest_addoption(parser):
-    parser.addoption("--site-dir", default=None, help="folder of the built HTML book to check (tests/site)")
+    parser.addoption("--site-dir", default=None, help="folder of the built HTML book to check (tests/site, tests/browser)")
 
 
 def pytest_ignore_collect(collection_path: Path, config):
-    if config.getoption("--site-dir") is None and "site" in collection_path.relative_to(Path(__file__).parent).parts[:1]:
+    if config.getoption("--site-dir") is None and set(collection_path.relative_to(Path(__file__).parent).parts[:1]) & {"site", "browser"}:
         return True
     return None
