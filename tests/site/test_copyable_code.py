@@ -86,12 +86,12 @@ def test_visible_cells_run_in_a_fresh_namespace(chapter, results_cache, monkeypa
 
 
 class _OutputText(HTMLParser):
-    """The text inside every ``<div class="cell_output ...">`` of a page."""
+    """The text of every ``<div class="cell_output ...">`` of a page, one string per output."""
 
     def __init__(self):
         super().__init__()
         self.depth = 0      # <div> nesting inside the current output (0: not in an output)
-        self.text: list[str] = []
+        self.outputs: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag != "div":
@@ -100,6 +100,7 @@ class _OutputText(HTMLParser):
             self.depth += 1
         elif "cell_output" in (dict(attrs).get("class") or "").split():
             self.depth = 1
+            self.outputs.append("")
 
     def handle_endtag(self, tag):
         if tag == "div" and self.depth:
@@ -107,7 +108,7 @@ class _OutputText(HTMLParser):
 
     def handle_data(self, data):
         if self.depth:
-            self.text.append(data)
+            self.outputs[-1] += data
 
 
 def test_outputs_print_numbers_as_numbers(request):
@@ -118,7 +119,6 @@ def test_outputs_print_numbers_as_numbers(request):
     for page in pages:
         parser = _OutputText()
         parser.feed(page.read_text(encoding="utf-8"))
-        text = "".join(parser.text)
-        found += [f"{page.name}: …{text[max(0, m.start() - 40):m.end() + 30]}…"
-                  for m in re.finditer(r"np\.(?:float|int)\d+\(", text)]
+        found += [f"{page.name}: {text[max(0, m.start() - 40):m.end() + 30].strip()!r}"
+                  for text in parser.outputs for m in re.finditer(r"np\.(?:float|int)\d+\(", text)]
     assert not found, "outputs show numpy scalar reprs instead of numbers:\n" + "\n".join(found)
