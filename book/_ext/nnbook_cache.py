@@ -153,7 +153,9 @@ def _on_builder_inited(app):
     todo.sort(key=order)
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     app._nnbook_run = {
-        "pool": pool, "cache": cache, "start": time.perf_counter(),
+        "pool": pool, "cache": cache, "start": time.perf_counter(), "srcdir": Path(app.srcdir),
+        # the executed notebooks, offered for download by nnbook_html (HTML builds only)
+        "downloads": Path(app.outdir) / "_sources" if app.builder.format == "html" else None,
         "pending": {os.path.realpath(path): pool.submit(
             _execute, str(path), notebook, str(path.parent) if not nb_config.execution_in_temp else None,
             nb_config.execution_timeout, nb_config.execution_allow_errors) for path, notebook in todo},
@@ -170,6 +172,12 @@ def _store(run, future):
         return
     run["cache"].cache_notebook_bundle(CacheBundleIn(notebook, path, data={"execution_seconds": seconds}),
                                        check_validity=False, overwrite=True)
+    if run.get("downloads") is not None:
+        import nbformat
+
+        target = run["downloads"] / Path(path).resolve().relative_to(run["srcdir"].resolve()).with_suffix(".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, target)
     LOGGER.info("nnbook: executed %s in %.1f s", Path(path).name, seconds)
 
 

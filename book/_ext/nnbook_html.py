@@ -12,7 +12,8 @@
 * Each chapter's *executed* notebook (cells and outputs) can be downloaded from its page: it
   is written beside the page's source in ``_sources/`` and offered by the theme's download
   button as ".ipynb" (sphinx-book-theme shows that entry when the page context has
-  ``ipynb_source``, which nothing else sets).
+  ``ipynb_source``, which nothing else sets). A notebook that nnbook_cache has just executed
+  is written there by nnbook_cache; one served from the cache is merged with its outputs here.
 * Search finds the chapters: the API pages are left out of the full-text index (``nosearch``
   in their front matter), and the objects of the book's own layers (``nnbook.experiments``,
   ``nnbook.figures``: config ``nnbook_unsearchable_modules``) get the search priority -1,
@@ -98,15 +99,29 @@ def executed_notebook_download(app, pagename, templatename, context, doctree):
     """Offer ``_sources/<page>.ipynb``, the executed notebook, in the page's download menu."""
     if app.builder.format != "html" or doctree is None:
         return
-    notebook = _executed_notebook(app, pagename)
-    if notebook is None:
-        return
-    import nbformat
-
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, target)
+    if not _fresh(app, pagename, target):
+        notebook = _executed_notebook(app, pagename)
+        if notebook is None:
+            return
+        import nbformat
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _fresh(app, pagename, target: Path) -> bool:
+    """Whether ``target`` was written after the page's source and after the execution cache
+    was last emptied (nnbook_cache writes it when it pre-executes the notebook)."""
+    if not target.is_file():
+        return False
+    nb_config = getattr(app.env, "mystnb_config", None)
+    stamp = Path(nb_config.execution_cache_path) / "nnbook-source.sha256" if nb_config else None
+    written = target.stat().st_mtime
+    source = Path(app.env.doc2path(pagename))
+    return (source.is_file() and written > source.stat().st_mtime
+            and stamp is not None and stamp.is_file() and written > stamp.stat().st_mtime)
 
 
 class BookPythonDomain(PythonDomain):
