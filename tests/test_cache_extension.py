@@ -46,3 +46,18 @@ def test_cache_is_emptied_only_when_the_source_changes(tmp_path, monkeypatch):
     nnbook_cache._on_config_inited(app, app.config)
     assert not (cache / "executed.db").exists()  # changed source: cache emptied
     assert (cache / nnbook_cache.STAMP).read_text().strip() == app.config.nnbook_source_hash
+
+
+def test_kernels_are_reached_over_ipc_without_the_tcp_warning(tmp_path, capfd):
+    # the pre-execution's kernel talks over Unix sockets: ipykernel's "Kernel is running over
+    # TCP without encryption" warning (printed by the kernel process) never appears
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; 6 * 7")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path, executed, seconds, error = nnbook_cache._execute("x.ipynb", notebook, str(tmp_path), 60, False)
+    assert error is None
+    assert executed.cells[0].outputs[0]["data"]["text/plain"] == "42"
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.err + captured.out
+    assert nnbook_cache.kernel_config("/tmp/s").KernelManager.transport == "ipc"

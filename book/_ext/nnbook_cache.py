@@ -18,7 +18,8 @@ this extension finds every MyST notebook whose outputs are not in the cache, exe
 parallel worker processes (one kernel each, as many at a time as there are cores), and
 stores the results in the cache exactly as myst-nb would. myst-nb then finds every notebook
 in the cache. A notebook that fails here is simply not cached: myst-nb executes it again
-in the normal way and reports the error as usual. Set ``nnbook_parallel_execution = False``
+in the normal way and reports the error as usual. The kernels are reached over Unix domain
+sockets, not TCP (see :func:`kernel_config`). Set ``nnbook_parallel_execution = False``
 (``sphinx: config:`` in ``_config.yml``) to turn this off.
 """
 
@@ -28,6 +29,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -79,8 +81,26 @@ def _execute(path: str, notebook, cwd: str, timeout, allow_errors: bool):
     # competing for the same cores spin and slow every kernel down.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
-    result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True)
+    with tempfile.TemporaryDirectory(prefix="nnbook-kernel-") as sockets:
+        result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors,
+                                     meta_override=True, config=kernel_config(sockets))
     return path, notebook, result.time, result.exc_string if result.err is not None else None
+
+
+def kernel_config(socket_dir: str):
+    """traitlets configuration for nbclient's kernel manager: talk to the kernel over Unix
+    domain sockets (IPC) in ``socket_dir`` instead of TCP on localhost.
+
+    The kernel and the build are on the same machine, so there is no reason to open TCP ports;
+    over TCP without CurveZMQ keys ipykernel 7 warns ("Kernel is running over TCP without
+    encryption") in every build log. IPC sockets are files readable only by the user.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = os.path.join(socket_dir, "kernel")
+    return config
 
 
 def _uncached_notebooks(app, cache):
@@ -114,9 +134,11 @@ def _on_builder_inited(app):
 
     cache = get_cache(nb_config.execution_cache_path)
     todo = _uncached_notebooks(app, cache)
+    if not todo:
+        return
+    # Even one notebook is executed here rather than by myst-nb: Sphinx reads the other pages
+    # meanwhile, and the kernel gets the IPC connection of kernel_config().
     workers = min(len(todo), os.cpu_count() or 1)
-    if workers < 2:
-        return  # nothing to gain over myst-nb's own serial execution
     LOGGER.info("nnbook: executing %d notebooks in %d parallel processes", len(todo), workers)
     # The chapters named in nnbook_execute_last (which reuse other chapters' results) at the end.
     # The longest chapters (nnbook_execute_first) start first, so that the two workers finish
@@ -131,7 +153,9 @@ def _on_builder_inited(app):
     todo.sort(key=order)
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     app._nnbook_run = {
-        "pool": pool, "cache": cache, "start": time.perf_counter(),
+        "pool": pool, "cache": cache, "start": time.perf_counter(), "srcdir": Path(app.srcdir),
+        # the executed notebooks, offered for download by nnbook_html (HTML builds only)
+        "downloads": Path(app.outdir) / "_sources" if app.builder.format == "html" else None,
         "pending": {os.path.realpath(path): pool.submit(
             _execute, str(path), notebook, str(path.parent) if not nb_config.execution_in_temp else None,
             nb_config.execution_timeout, nb_config.execution_allow_errors) for path, notebook in todo},
@@ -148,6 +172,12 @@ def _store(run, future):
         return
     run["cache"].cache_notebook_bundle(CacheBundleIn(notebook, path, data={"execution_seconds": seconds}),
                                        check_validity=False, overwrite=True)
+    if run.get("downloads") is not None:
+        import nbformat
+
+        target = run["downloads"] / Path(path).resolve().relative_to(run["srcdir"].resolve()).with_suffix(".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, target)
     LOGGER.info("nnbook: executed %s in %.1f s", Path(path).name, seconds)
 
 

@@ -11,10 +11,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _toc_files():
+    """Every page of _toc.yml: the root, the chapters of each part and their sections."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+    def walk(entries):
+        for entry in entries:
+            yield entry["file"]
+            yield from walk(entry.get("sections", []))
+
     files = [toc["root"]]
     for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
+        files += list(walk(part.get("chapters", [])))
     return files
 
 
@@ -91,7 +98,7 @@ def test_chapter_pages_stay_light(site):
     """HTML plus images of each chapter page within 400 KB (scripts and styles are cached once).
     The generated API reference is text only and is not a chapter."""
     for html_file in _pages(site):
-        if html_file.stem == "api":
+        if html_file.stem == "api" or html_file.parent.name == "api":
             continue
         html = html_file.read_text(encoding="utf-8")
         size = len(html.encode())
@@ -105,3 +112,54 @@ def test_page_titles_name_the_book_once(site):
     for html_file in _pages(site):
         title = re.search(r"<title>(.*?)</title>", html_file.read_text(encoding="utf-8"), re.S).group(1)
         assert title.count("Training Neural Networks, Part I") <= 1, title
+
+
+def _chapter_pages():
+    """Toc pages that are executed notebooks (jupytext front matter with a kernelspec)."""
+    return [page for page in _toc_files() if "kernelspec" in (ROOT / f"{page}.md").read_text(encoding="utf-8")[:600]]
+
+
+@pytest.mark.parametrize("page", _chapter_pages())
+def test_each_chapter_offers_its_executed_notebook(site, page):
+    import json
+
+    html = (site / f"{page}.html").read_text(encoding="utf-8")
+    link = re.search(r'href="([^"]*_sources/[^"]+\.ipynb)"', html)
+    assert link, f"{page}: no .ipynb in the download menu"
+    notebook = json.loads((site / page).parent.joinpath(unquote(link.group(1))).resolve().read_text(encoding="utf-8"))
+    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    outputs = [output for cell in code for output in cell.get("outputs", [])]
+    assert code and outputs, f"{page}: the downloadable notebook has no outputs"
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    if page == "book/activations":  # its figures travel inside the notebook
+        assert sum("image/png" in output.get("data", {}) for output in outputs) >= 8
+
+
+def _search_index(site):
+    import json
+
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def test_search_finds_chapters_not_api_pages(site):
+    index = _search_index(site)
+    docnames = index["docnames"]
+    api_pages = {i for i, name in enumerate(docnames) if name.startswith("book/api/")}
+    assert api_pages, "no API pages in the search index"
+    for term, docs in index["terms"].items():
+        docs = {docs} if isinstance(docs, int) else set(docs)
+        assert not docs & api_pages, f"API page in the full-text hits for {term!r}"
+    hidden = [f"{prefix}.{entry[4]}" for prefix, entries in index["objects"].items() for entry in entries
+              if prefix.startswith(("nnbook.experiments", "nnbook.figures"))]
+    assert not hidden, f"the book's experiments and figures are searchable objects: {hidden[:5]}"
+    reference = {f"{prefix}.{entry[4]}" for prefix, entries in index["objects"].items() for entry in entries}
+    assert "nnbook.activations.get" in reference and "nnbook.init.he_normal" in reference
+
+
+def test_reference_list_is_labelled_author_year(site):
+    html = (site / "book" / "references.html").read_text(encoding="utf-8")
+    labels = re.findall(r'<span class="fn-bracket">\[</span>([^<]+)<span class="fn-bracket">\]</span>', html)
+    assert len(labels) >= 15
+    assert all(re.fullmatch(r"[^\d]+, (19|20)\d\d[a-z]?", label) for label in labels), labels
+    assert "He et al., 2015" in labels and "Glorot and Bengio, 2010" in labels
