@@ -27,6 +27,15 @@ def test_patch_grid_is_regular():
 def test_histogram_range_labels_are_compact():
     assert figures.initialization._compact(0.0002084) == "2.1e-4"
     assert figures.initialization._compact(0.94) == "0.94"
+    assert figures.initialization._compact(880.3) == "880"
+
+
+def test_tiled_images_keep_every_image():
+    a, b = np.zeros((4, 4)), np.ones((4, 4))
+    mosaic, dy, dx = figures.preprocessing._tile([[a, b], [b, None]])
+    assert mosaic.shape == (9, 9) and dy == dx == 5
+    np.testing.assert_array_equal(mosaic[:4, 5:], b)
+    assert np.isnan(mosaic[4]).all() and np.isnan(mosaic[5:, 5:]).all()
 
 
 def test_claims_have_stable_ids_and_consistent_verdicts():

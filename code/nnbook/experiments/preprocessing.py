@@ -83,7 +83,7 @@ def photo_patches(size: int = 16) -> np.ndarray:
 
 @dataclass
 class PatchResult:
-    """Photo patches centred per channel and per image, ZCA-whitened, and their principal components."""
+    """Photo patches centered per channel and per image, ZCA-whitened, and their principal components."""
 
     train: np.ndarray  # (N, s, s, 3)
     test: np.ndarray
@@ -290,7 +290,7 @@ def _first_below(curve, target) -> float:
     return float(below[0] + 1) if below.size else float("inf")
 
 
-def input_scaling_race(lrs=(0.1, 0.3, 1.0, 3.0, 10.0), seeds=range(10), pilot: int = 3, epochs: int = 40,
+def input_scaling_race(lrs=(0.1, 0.3, 1.0, 3.0, 10.0), seeds=range(10), pilot: int = 2, epochs: int = 40,
                        n_train: int = 600, n_val: int = 300, target: float = 0.3, rng=0) -> ScalingRace:
     """The same 64-32-10 tanh net (Xavier), full-batch gradient descent, on four versions of
     the digits: raw pixels (0–16), raw/16, centered/16 (scale and mean changed one at a time)

@@ -40,7 +40,9 @@ def symmetry(runs):
 
 
 def _compact(x: float) -> str:
-    """A short label for a histogram's range: 0.0002084 → "2.1e-4", 0.94 → "0.94"."""
+    """A short label for a histogram's range: 0.0002084 → "2.1e-4", 0.94 → "0.94", 880.3 → "880"."""
+    if x >= 100:
+        return f"{x:.0f}"
     if x >= 0.01:
         return f"{x:.2g}"
     mantissa, exponent = f"{x:.1e}".split("e")
@@ -55,21 +57,27 @@ def layer_histograms(runs, what: str = "activations", layers=None):
     depth = len(runs[0].act_std)
     layers = list(range(depth)) if layers is None else list(layers)
     fig = new_figure(style.TEXT_WIDTH, 0.95 * len(runs) + 0.45)
-    axes = fig.subplots(len(runs), len(layers), sharey="row", squeeze=False)
+    # one axes per row, the layers' histograms side by side in it (one axes per histogram
+    # would cost a second of drawing per figure)
+    axes = fig.subplots(len(runs), 1, squeeze=False)[:, 0]
+    width, gap = 1.0, 0.25
     for i, r in enumerate(runs):
+        ax = axes[i]
         samples = r.act_samples if what == "activations" else r.grad_samples
         lim = max(np.abs(samples[l]).max() for l in layers) or 1.0
-        for j, l in enumerate(layers):
-            ax = axes[i, j]
-            counts, edges = np.histogram(samples[l], bins=np.linspace(-lim, lim, 41))
-            ax.stairs(counts, edges, fill=True, color=_SCHEME_COLORS[i])
-            ax.set_yticks([])
-            ax.set_xticks([])
-            ax.set_xlim(-lim, lim)
-            ax.grid(False)
+        hists = [np.histogram(samples[l], bins=np.linspace(-lim, lim, 41))[0] for l in layers]
+        top = max(h.max() for h in hists) or 1
+        for j, (l, counts) in enumerate(zip(layers, hists)):
+            x0 = j * (width + gap)
+            ax.stairs(counts / top, x0 + np.linspace(0, width, counts.size + 1), fill=True, color=_SCHEME_COLORS[i])
+            ax.plot([x0, x0 + width], [0, 0], color="black", lw=0.8)
             if i == 0:
-                ax.set_title(f"{l + 1}", fontsize=9)
-        axes[i, 0].set_ylabel(f"{r.label}\n±{_compact(lim)}", fontsize=8)
+                ax.text(x0 + width / 2, 1.08, f"{l + 1}", ha="center", va="bottom", fontsize=9)
+        ax.set_xlim(-gap / 2, len(layers) * (width + gap) - gap / 2)
+        ax.set_ylim(0, 1.05)
+        ax.set_axis_off()
+        ax.text(-gap, 0.5, f"{r.label}\n±{_compact(lim)}", ha="right", va="center", fontsize=8,
+                transform=ax.transData)
     fig.suptitle("layer", fontsize=9)
     return fig
 
