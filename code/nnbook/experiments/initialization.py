@@ -551,8 +551,9 @@ def run_chapter(rng=0) -> dict:
             "uniform": layer_stats("tanh", "xavier_uniform", rng=rng),
             "variance": variance_rule_check(rng=rng), "relu_moment": relu_second_moment(),
             "deep_relu": deep_relu_training(rng=rng), "selu": self_normalization(),
-            "sweep": scale_sweep(), "gains": gains_table(rng=rng), "bias": bias_rule(),
-            "order": init_vs_order(), "grid": signal_grid(rng=rng)}
+            "sweep": scale_sweep(), "gains": gains_table(rng=rng), "bias": (bias := bias_rule()),
+            # the same net as the bias experiment: its learning rate, chosen there on validation digits
+            "order": init_vs_order(lr=bias.lr[0.0]), "grid": signal_grid(rng=rng)}
 
 
 def summary(results: dict) -> dict:
@@ -608,6 +609,7 @@ def summary(results: dict) -> dict:
     out["xavier-wgrad-min"], out["xavier-wgrad-max"] = float(xav_w.min()), float(xav_w.max())
     order = results["order"]
     out["order-n"] = order.n
+    out["order-lr"] = results["bias"].lr[0.0]
     out["order-dis-init"] = 100 * float(order.disagreement_init.mean())
     out["order-dis-order"] = 100 * float(order.disagreement_order.mean())
     out["order-loss-init-sd"] = float(order.val_loss_init.std(ddof=1))
