@@ -38,15 +38,44 @@ def test_photo_patches_and_centering():
 
 
 def test_refitting_on_test_batches_changes_predictions():
-    leak = pre.batch_statistics_leak(epochs=20)
-    assert leak["changed_predictions"] > 0
-    assert leak["accuracy_train_stats"] > leak["accuracy_batch_stats"]
+    leak = pre.statistics_leak(seeds=(0, 1), epochs=15, n_train=300)
+    assert np.all(leak.changed_predictions > 0)
+    assert np.all(leak.accuracy_rule > leak.accuracy_batch_stats)
+    assert leak.accuracy_fit_before_split.shape == (2,)
 
 
 def test_centering_and_standardizing_speed_up_training():
-    race = pre.input_scaling_race(lrs=(0.3, 1.0, 3.0), epochs=25, n_train=300)
-    assert race.best("centered")[0] < race.best("raw")[0]
-    assert race.best("standardized")[0] < race.best("raw")[0]
+    race = pre.input_scaling_race(lrs=(1.0, 3.0), seeds=(0, 1), pilot=1, epochs=25, n_train=300, n_val=100)
+    assert race.best("centered/16")[0] < race.best("raw/16")[0]
+    assert race.best("standardized")[0] < race.best("raw/16")[0]
+    assert race.saturated["raw"] > 0.5 > race.saturated["raw/16"]  # raw pixels saturate tanh at init
+    assert race.curves["raw"].shape == (2, 25)
+    # the chosen rate has the lowest validation loss of the pilot
+    for v in race.variants:
+        assert race.val_loss[(v, race.chosen_lr[v])] == min(race.val_loss[(v, lr)] for lr in race.lrs)
+
+
+def test_hessian_spectrum_has_the_mean_eigenvalue():
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((2000, 5))
+    centered = pre.hessian_spectrum(Z)
+    shifted = pre.hessian_spectrum(Z + 3.0)
+    # centered: eigenvalues ≈ 1 (the features and the bias); shifted by 3 in every feature: one
+    # eigenvalue ≈ 1 + 5·9 = 46 along the mean input, and the bias direction squeezed to a small one
+    assert centered.largest == pytest.approx(1.0, abs=0.15)
+    assert shifted.largest == pytest.approx(46.0, rel=0.05) and shifted.mean_alignment > 0.99
+    assert shifted.smallest < 0.1 * centered.smallest
+    assert pre.hessian_condition(Z) == pytest.approx(centered.largest / centered.smallest, rel=1e-8)
+
+
+def test_eps_sweep_damps_weak_directions():
+    sweep = pre.whitening_eps_sweep(eps=(0.1, 100.0), shown=3)
+    assert np.all(np.diff(sweep.eigenvalues) <= 1e-9)
+    # a large ε makes ZCA close to a uniform rescaling by 1/√ε of the centered digits
+    centered = sweep.originals - pre.PCA().fit(pre.data.digits(rng=0).X_train).mean_
+    strong = sweep.whitened[100.0]
+    assert np.corrcoef(strong.ravel(), centered.ravel())[0, 1] > 0.9
+    assert np.corrcoef(sweep.whitened[0.1].ravel(), centered.ravel())[0, 1] < 0.9
 
 
 def test_hessian_condition():
@@ -106,6 +135,15 @@ def test_he_keeps_relus_second_moment_and_xavier_halves_it():
     assert per_layer == pytest.approx(0.5, abs=0.1)
 
 
+def test_scale_grid_matches_layer_stats():
+    g = ini.scale_grid(stds=(0.01, 1.0), activations=("tanh", "relu"), bins=10, depth=3, width=20, n=30, in_dim=20)
+    assert g.act_std.shape == (2, 2, 3) and g.act_counts.shape == (2, 2, 3, 10)
+    one = ini.layer_stats("relu", ("normal", 1.0), depth=3, width=20, n=30, in_dim=20)
+    np.testing.assert_array_equal(g.act_std[1, 1], one.act_std)
+    np.testing.assert_array_equal(g.grad_counts.sum(axis=-1), [[[len(x) for x in one.grad_samples]] * 2] * 2)
+    assert g.marks["He"] == pytest.approx(np.sqrt(2 / 20))
+
+
 def test_variance_rule_and_relu_moment():
     v = ini.variance_rule_check(trials=20_000)
     assert v["measured"] == pytest.approx(v["predicted"], rel=0.05)
@@ -113,14 +151,37 @@ def test_variance_rule_and_relu_moment():
 
 
 def test_selu_self_normalizes_through_many_layers():
-    (selu,) = ini.self_normalization(depth=50, width=100, n=300, pairs=(("selu", "lecun_normal"),))
-    assert abs(selu["mean"][-1]) < 0.1 and selu["std"][-1] == pytest.approx(1.0, abs=0.1)
+    (selu,) = ini.self_normalization(depth=50, width=100, n=300, seeds=(0, 1), pairs=(("selu", "lecun_normal"),))
+    assert selu["std"].shape == (2, 50)
+    assert np.all(np.abs(selu["mean"][:, -1]) < 0.1) and np.all(np.abs(selu["std"][:, -1] - 1) < 0.1)
+    np.testing.assert_allclose(selu["second"], selu["mean"] ** 2 + selu["std"] ** 2, rtol=1e-5)
 
 
 def test_deep_relu_trains_with_he_not_xavier():
-    xav, he = ini.deep_relu_training(depth=20, epochs=6)
-    assert xav.act_std[-1] < 1e-2 * he.act_std[-1]
-    assert he.loss[-1] < xav.loss[-1] - 0.1
+    xav, he, pt = ini.deep_relu_training(depth=12, width=24, epochs=5, n_train=200, n_val=100, seeds=(0, 1),
+                                         lrs=(0.01,), schemes=("xavier_normal", "he_normal", "pytorch_default"))
+    assert np.all(xav.act_std[:, -1] < 1e-1 * he.act_std[:, -1])
+    assert np.all(pt.act_std[:, -1] < xav.act_std[:, -1])  # variance 1/(3 fan_in): faster than Xavier
+    assert np.nanmedian(he.loss[:, -1]) < np.nanmedian(xav.loss[:, -1]) - 0.1
+
+
+def test_pytorch_default_and_orthogonal_schemes():
+    rng = np.random.default_rng(0)
+    W = ini.pytorch_linear_default(400, 300, rng=rng)
+    assert np.abs(W).max() <= 1 / np.sqrt(400) and W.var() * 3 * 400 == pytest.approx(1.0, rel=0.02)
+    net = ini.build_net([400, 300, 10], "relu", "pytorch_default", rng=0)
+    assert np.all(net.biases[0] != 0) and np.abs(net.biases[0]).max() <= 1 / np.sqrt(400)
+    Q = ini.scheme(("orthogonal", np.sqrt(2)))(64, 64, rng=rng)
+    np.testing.assert_allclose(Q.T @ Q, 2 * np.eye(64), atol=1e-10)
+    assert ini.scheme(("orthogonal", np.sqrt(2))).label == "orthogonal × √2"
+
+
+def test_bias_rule_and_init_vs_order():
+    b = ini.bias_rule(biases=(0.0, 0.1), seeds=(0, 1), lrs=(0.1,), pilot_seeds=(5,), epochs=2, n_train=200,
+                      n_val=100)
+    assert b.loss[0.0].shape == (2,) and b.dead[0.1].mean() <= b.dead[0.0].mean()
+    o = ini.init_vs_order(alternatives=2, epochs=2, n_train=200, n_val=100)
+    assert o.disagreement_init.shape == (2,) and np.all(o.disagreement_order > 0)
 
 
 def test_scale_sweep_is_deterministic_and_tiny_weights_fail():
@@ -149,18 +210,20 @@ def test_gains_and_grid_verdicts():
 
 def test_cure_chapter_figures_render():
     runs = [ini.layer_stats("tanh", s, depth=3, width=20, n=30, in_dim=20) for s in (("normal", 0.01), "xavier_normal")]
+    race = pre.input_scaling_race(lrs=(1.0,), seeds=(0,), epochs=2, n_train=50, n_val=20)
     made = [
         figures.preprocessing.transform_panels(pre.transform_panels(pre.correlated_cloud(n=50))),
         figures.preprocessing.digits_components(pre.digits_pca(ks=(1, 5), shown=2)),
         figures.preprocessing.digits_reconstructions(pre.digits_pca(ks=(1, 5), shown=2), rows=2),
         figures.preprocessing.patch_centering(pre.patch_preprocessing(size=8, shown=2, n_components=2), n_components=2),
-        figures.preprocessing.scaling_race(pre.input_scaling_race(lrs=(1.0,), epochs=2, n_train=50)),
+        figures.preprocessing.scaling_race(race),
         figures.initialization.symmetry(ini.constant_init_symmetry(epochs=2)),
         figures.initialization.layer_histograms(runs),
         figures.initialization.layer_histograms(runs, what="gradients"),
         figures.initialization.layer_curves(runs),
-        figures.initialization.deep_relu(ini.deep_relu_training(depth=3, epochs=2)),
-        figures.initialization.self_normalization(ini.self_normalization(depth=3, width=10, n=10)),
+        figures.initialization.deep_relu(ini.deep_relu_training(depth=3, width=8, epochs=2, n_train=50, n_val=20,
+                                                                seeds=(0,), lrs=(0.01,))),
+        figures.initialization.self_normalization(ini.self_normalization(depth=3, width=10, n=10, seeds=(0, 1))),
         figures.initialization.scale_sweep(ini.scale_sweep(stds=(0.1,), seeds=(0,), depth=2, epochs=1)),
         figures.initialization.signal_grid(ini.signal_grid(activations=("tanh",), schemes=("he_normal",), depth=3,
                                                            width=8, n=8)),

@@ -39,58 +39,90 @@ def symmetry(runs):
     return fig
 
 
+def _compact(x: float) -> str:
+    """A short label for a histogram's range: 0.0002084 → "2.1e-4", 0.94 → "0.94", 880.3 → "880"."""
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 0.01:
+        return f"{x:.2g}"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 @styled
 def layer_histograms(runs, what: str = "activations", layers=None):
     """CS231n's picture: one row per scheme, one histogram per layer of the activations
-    (or of the gradients ∂L/∂h)."""
+    (or of the gradients ∂L/∂h). Every panel of a row spans the same symmetric range,
+    printed under the row's name (no tick labels to collide)."""
     depth = len(runs[0].act_std)
     layers = list(range(depth)) if layers is None else list(layers)
-    fig = new_figure(1.05 * len(layers) + 0.9, 1.35 * len(runs) + 0.5)
-    axes = fig.subplots(len(runs), len(layers), sharey="row", squeeze=False)
+    fig = new_figure(style.TEXT_WIDTH, 0.95 * len(runs) + 0.45)
+    # one axes per row, the layers' histograms side by side in it (one axes per histogram
+    # would cost a second of drawing per figure)
+    axes = fig.subplots(len(runs), 1, squeeze=False)[:, 0]
+    width, gap = 1.0, 0.25
     for i, r in enumerate(runs):
+        ax = axes[i]
         samples = r.act_samples if what == "activations" else r.grad_samples
         lim = max(np.abs(samples[l]).max() for l in layers) or 1.0
-        for j, l in enumerate(layers):
-            ax = axes[i, j]
-            counts, edges = np.histogram(samples[l], bins=np.linspace(-lim, lim, 41))
-            ax.stairs(counts, edges, fill=True, color=_SCHEME_COLORS[i])
-            ax.set_yticks([])
-            ax.set_xticks([-lim, 0, lim] if j == 0 else [])
-            ax.tick_params(labelsize=7)
-            ax.grid(False)
+        hists = [np.histogram(samples[l], bins=np.linspace(-lim, lim, 41))[0] for l in layers]
+        top = max(h.max() for h in hists) or 1
+        for j, (l, counts) in enumerate(zip(layers, hists)):
+            x0 = j * (width + gap)
+            ax.stairs(counts / top, x0 + np.linspace(0, width, counts.size + 1), fill=True, color=_SCHEME_COLORS[i])
+            ax.plot([x0, x0 + width], [0, 0], color="black", lw=0.8)
             if i == 0:
-                ax.set_title(f"layer {l + 1}", fontsize=9)
-        axes[i, 0].set_ylabel(r.label, fontsize=9)
+                ax.text(x0 + width / 2, 1.08, f"{l + 1}", ha="center", va="bottom", fontsize=9)
+        ax.set_xlim(-gap / 2, len(layers) * (width + gap) - gap / 2)
+        ax.set_ylim(0, 1.05)
+        ax.set_axis_off()
+        ax.text(-gap, 0.5, f"{r.label}\n±{_compact(lim)}", ha="right", va="center", fontsize=8,
+                transform=ax.transData)
+    fig.suptitle("layer", fontsize=9)
     return fig
 
 
 @styled
 def layer_curves(runs):
-    """Per-layer mean and std of the activations, and std of the gradient ∂L/∂h (log scale)."""
-    fig = new_figure(10.0, 3.0)
+    """Per-layer std of the activations, of the gradient ∂L/∂h arriving at each layer's
+    outputs, and of the weight gradient ∂L/∂W (log scales)."""
+    fig = new_figure(style.TEXT_WIDTH, 2.6)
     axes = fig.subplots(1, 3)
     for r, c in zip(runs, _SCHEME_COLORS):
         layers = np.arange(1, len(r.act_std) + 1)
-        axes[0].plot(layers, r.act_mean, color=c, marker="o", ms=3, label=r.label)
-        axes[1].semilogy(layers, r.act_std, color=c, marker="o", ms=3)
-        axes[2].semilogy(layers, r.grad_std, color=c, marker="o", ms=3)
-    for ax, t in zip(axes, ("mean of activations", "std of activations", "std of ∂L/∂h")):
-        ax.set_title(t)
+        axes[0].semilogy(layers, r.act_std, color=c, marker="o", ms=3, lw=1.5, label=r.label)
+        axes[1].semilogy(layers, r.grad_std, color=c, marker="o", ms=3, lw=1.5)
+        axes[2].semilogy(layers, r.weight_grad_std, color=c, marker="o", ms=3, lw=1.5)
+    for ax, t in zip(axes, ("std of activations h", "std of ∂L/∂h", "std of ∂L/∂W")):
+        ax.set_title(t, fontsize=9)
         ax.set_xlabel("hidden layer")
-    axes[0].legend(fontsize=8)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8)
     return fig
+
+
+def _band(ax, x, values, color, label, log=True):
+    with np.errstate(invalid="ignore"):
+        lo, hi, med = np.nanmin(values, axis=0), np.nanmax(values, axis=0), np.nanmedian(values, axis=0)
+    ax.fill_between(x, lo, hi, color=color, alpha=0.22, lw=0)
+    (ax.semilogy if log else ax.plot)(x, med, color=color, lw=1.6, label=label)
+
+
+_DEEP_COLORS = (style.PALETTE["red"], style.PALETTE["blue"], style.PALETTE["green"], style.PALETTE["grey"])
 
 
 @styled
 def deep_relu(runs):
-    """A 30-layer ReLU net: activation std per layer at initialization, and training loss."""
-    fig = new_figure(9.6, 3.1)
+    """A deep ReLU net per initialization scheme: the spread of each layer's activations
+    across inputs at initialization, and the training loss per epoch (median over seeds,
+    band = min–max)."""
+    fig = new_figure(style.TEXT_WIDTH, 3.0)
     ax_s, ax_l = fig.subplots(1, 2)
-    for r, c in zip(runs, (style.PALETTE["red"], style.PALETTE["blue"])):
-        ax_s.semilogy(np.arange(1, len(r.act_std) + 1), r.act_std, color=c, marker="o", ms=3, label=r.label)
-        ax_l.plot(np.arange(1, len(r.loss) + 1), r.loss, color=c, label=f"{r.label}: accuracy {r.accuracy:.0%}")
+    for r, c in zip(runs, _DEEP_COLORS):
+        _band(ax_s, np.arange(1, r.act_std.shape[1] + 1), r.act_std, c, r.label)
+        _band(ax_l, np.arange(1, r.loss.shape[1] + 1), r.loss, c,
+              f"{r.label}, lr {r.lr:g}: test {np.mean(r.test_accuracy):.0%}", log=False)
     ax_s.set_xlabel("hidden layer")
-    ax_s.set_ylabel("std of activations at init")
+    ax_s.set_ylabel("std across inputs, at init")
     ax_l.set_xlabel("epoch")
     ax_l.set_ylabel("training loss")
     ax_s.legend(fontsize=8)
@@ -100,20 +132,40 @@ def deep_relu(runs):
 
 @styled
 def self_normalization(results):
-    """Mean and std of the activations through a 100-layer net at initialization."""
-    fig = new_figure(9.6, 3.1)
+    """Mean and second moment of the activations through a 100-layer net at initialization:
+    median over seeds and the min–max band."""
+    fig = new_figure(style.TEXT_WIDTH, 2.9)
     ax_m, ax_s = fig.subplots(1, 2)
     for r in results:
         c = style.color(r["activation"])
-        layers = np.arange(1, len(r["std"]) + 1)
-        ax_m.plot(layers, r["mean"], color=c, label=r["label"])
-        ax_s.semilogy(layers, r["std"], color=c, label=r["label"])
+        layers = np.arange(1, r["std"].shape[1] + 1)
+        _band(ax_m, layers, r["mean"], c, r["label"], log=False)
+        _band(ax_s, layers, r["second"], c, r["label"])
     ax_m.set_ylabel("mean of activations")
-    ax_s.set_ylabel("std of activations")
+    ax_s.set_ylabel("second moment E[h²]")
     ax_s.axhline(1.0, color="black", lw=0.7, ls=":")
     for ax in (ax_m, ax_s):
         ax.set_xlabel("hidden layer")
-    ax_s.legend(fontsize=8)
+    ax_m.legend(fontsize=8)
+    return fig
+
+
+@styled
+def init_vs_order(res):
+    """Share of validation predictions that differ from the reference run, when only the
+    initial weights change and when only the minibatch order changes (one dot per run)."""
+    fig = new_figure(style.NARROW_WIDTH, 2.6)
+    ax = fig.subplots()
+    for k, (values, label, c) in enumerate(((res.disagreement_init, "initial weights\nchanged", style.PALETTE["blue"]),
+                                            (res.disagreement_order, "minibatch order\nchanged",
+                                             style.PALETTE["orange"]))):
+        jitter = np.linspace(-0.12, 0.12, len(values))
+        ax.plot(k + jitter, 100 * values, "o", color=c, ms=5)
+        ax.plot([k - 0.25, k + 0.25], [100 * values.mean()] * 2, color="black", lw=1.5)
+    ax.set_xticks([0, 1], ["initial weights\nchanged", "minibatch order\nchanged"])
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylim(0, None)
+    ax.set_ylabel("validation predictions\nchanged (%)")
     return fig
 
 
