@@ -142,7 +142,7 @@ def spirals(n: int = 300, *, classes: int = 2, noise: float = 0.2, turns: float 
 
 def blobs(n: int = 200, *, centers=((-1.5, 0.0), (1.5, 0.0)), std: float = 0.5, test_fraction: float = 0.25,
           rng) -> Dataset:
-    """Isotropic Gaussian blobs, one class per centre."""
+    """Isotropic Gaussian blobs, one class per center."""
     rng = as_generator(rng)
     std = nonnegative_scalar(std, "std")
     centers = finite_array(centers, "centers").astype(np.float64)

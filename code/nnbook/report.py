@@ -43,7 +43,7 @@ def properties_table(props) -> str:
         ]
         for p in props
     ]
-    header = ["activation", "output range", "E[f(z)], z~N(0,1)", "zero-centred", "max slope", "saturates",
+    header = ["activation", "output range", "E[f(z)], z~N(0,1)", "zero-centered", "max slope", "saturates",
               "monotonic", "at 0"]
     return markdown_table(header, rows, align="lcrcrlcl")
 
