@@ -135,15 +135,6 @@ def test_he_keeps_relus_second_moment_and_xavier_halves_it():
     assert per_layer == pytest.approx(0.5, abs=0.1)
 
 
-def test_scale_grid_matches_layer_stats():
-    g = ini.scale_grid(stds=(0.01, 1.0), activations=("tanh", "relu"), bins=10, depth=3, width=20, n=30, in_dim=20)
-    assert g.act_std.shape == (2, 2, 3) and g.act_counts.shape == (2, 2, 3, 10)
-    one = ini.layer_stats("relu", ("normal", 1.0), depth=3, width=20, n=30, in_dim=20)
-    np.testing.assert_array_equal(g.act_std[1, 1], one.act_std)
-    np.testing.assert_array_equal(g.grad_counts.sum(axis=-1), [[[len(x) for x in one.grad_samples]] * 2] * 2)
-    assert g.marks["He"] == pytest.approx(np.sqrt(2 / 20))
-
-
 def test_variance_rule_and_relu_moment():
     v = ini.variance_rule_check(trials=20_000)
     assert v["measured"] == pytest.approx(v["predicted"], rel=0.05)

@@ -91,9 +91,9 @@ def _standard_draws(sizes: tuple, seed) -> list:
 
 
 def init_scale_grid(activations=("tanh", "relu"), log10_std=None, *, depth: int = 10, width: int = 500,
-                    n: int = 50, in_dim: int = 1000, rng=0) -> ScaleGrid:
+                    n: int = 50, in_dim: int = 500, rng=0) -> ScaleGrid:
     """One forward and backward pass of the chapter's deep net (``depth`` layers of ``width``
-    units on N(0, 1) inputs of dimension 1000) for weights N(0, σ²) at every σ of the grid,
+    units on N(0, 1) inputs of dimension ``in_dim``, 500 as in the chapter) for weights N(0, σ²) at every σ of the grid,
     via :func:`nnbook.experiments.initialization.layer_stats` (``n`` inputs: statistics of
     n × width values per layer).
 

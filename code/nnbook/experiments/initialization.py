@@ -19,7 +19,7 @@ __all__ = ["Scheme", "SCHEMES", "scheme", "SymmetryRun", "constant_init_symmetry
            "layer_stats", "cs231n_runs", "variance_rule_check", "relu_second_moment", "deep_relu_training",
            "self_normalization", "scale_sweep", "ScaleSweep", "gains_table", "bias_rule", "signal_grid",
            "run_chapter", "summary", "claims", "DeepReluRun", "DEEP_SCHEMES", "BiasRule", "InitVsOrder",
-           "init_vs_order", "build_net", "pytorch_linear_default", "ScaleGrid", "scale_grid"]
+           "init_vs_order", "build_net", "pytorch_linear_default"]
 
 
 @dataclass(frozen=True)
@@ -159,52 +159,6 @@ def layer_stats(activation: str, spec, *, depth: int = 10, width: int = 500, n: 
                       stat(trace.grad_activations, np.std), stat(trace.grad_weights, np.std),
                       [sample(trace.activations[l]) for l in hidden],
                       [sample(trace.grad_activations[l]) for l in hidden])
-
-
-@dataclass
-class ScaleGrid:
-    """:func:`scale_grid`: per-layer statistics of the deep net for every weight std and activation.
-
-    Arrays are indexed ``[activation, std, layer]``; the histograms of the activations and of
-    the gradients ∂L/∂h have ``bins`` equal bins on the symmetric range ``±act_lim[a, s]``
-    (``±grad_lim[a, s]``), the same for every layer of one network, as in the book's figure.
-    """
-
-    activations: list
-    stds: np.ndarray  # (S,)
-    marks: dict  # "Xavier", "He" -> the std these rules give for the net's width
-    act_std: np.ndarray  # (A, S, L)
-    grad_std: np.ndarray  # (A, S, L), std of ∂L/∂h
-    weight_grad_std: np.ndarray  # (A, S, L), std of ∂L/∂W
-    act_lim: np.ndarray  # (A, S)
-    grad_lim: np.ndarray  # (A, S)
-    act_counts: np.ndarray  # (A, S, L, bins)
-    grad_counts: np.ndarray  # (A, S, L, bins)
-
-
-def scale_grid(stds=None, activations=("tanh", "relu"), *, bins: int = 40, **kwargs) -> ScaleGrid:
-    """:func:`layer_stats` for weights ``N(0, σ²)`` over a grid of σ (default: 13 values
-    log-spaced from 0.01 to 2) and each activation; keyword arguments go to
-    :func:`layer_stats` (default: the CS231n net of this chapter). The grid behind the
-    interactive "initialization scale" chart."""
-    stds = np.geomspace(0.01, 2.0, 13) if stds is None else np.asarray(stds, dtype=float)
-    bins = positive_int(bins, "bins")
-    shape = (len(activations), stds.size)
-    act_lim, grad_lim = np.empty(shape), np.empty(shape)
-    per_layer = {k: [[None] * stds.size for _ in activations] for k in ("a", "g", "w", "ac", "gc")}
-    for i, a in enumerate(activations):
-        for j, std in enumerate(stds):
-            r = layer_stats(a, ("normal", float(std)), **kwargs)
-            per_layer["a"][i][j], per_layer["g"][i][j], per_layer["w"][i][j] = r.act_std, r.grad_std, r.weight_grad_std
-            for key, lims, samples in (("ac", act_lim, r.act_samples), ("gc", grad_lim, r.grad_samples)):
-                lim = max(float(np.abs(x).max()) for x in samples) or 1.0
-                lims[i, j] = lim
-                per_layer[key][i][j] = np.array([np.histogram(x, bins=np.linspace(-lim, lim, bins + 1))[0]
-                                                 for x in samples])
-    width = kwargs.get("width", 500)
-    return ScaleGrid(list(activations), stds, {"Xavier": 1 / np.sqrt(width), "He": np.sqrt(2 / width)},
-                     *(np.array(per_layer[k]) for k in ("a", "g", "w")), act_lim, grad_lim,
-                     np.array(per_layer["ac"]), np.array(per_layer["gc"]))
 
 
 def cs231n_runs(**kw) -> list[LayerStats]:
