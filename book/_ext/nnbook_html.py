@@ -19,6 +19,11 @@
   ``nnbook.figures``: config ``nnbook_unsearchable_modules``) get the search priority -1,
   which Sphinx defines as "never shown in search results". They stay documented and
   cross-referenceable; the reference code's functions and classes are still found by name.
+* Saved doctrees stay small: MyST parses an ``{eval-rst}`` block (the API pages' autodoc) in a
+  document of its own whose nodes keep pointing at it, and that document's settings still
+  hold the whole build environment, so each API page's doctree was pickled with every other
+  page's exercises inside it (2.2 MB for a page of 4 KB of text; loading them cost ~10 s a
+  build). :func:`detach_foreign_documents` points those nodes back at their own doctree.
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ def alt_from_caption(app, doctree):
         for image in figure.findall(nodes.image):
             if not image.get("alt"):
                 image["alt"] = text
+
+
+def detach_foreign_documents(app, doctree):
+    """Drop nodes' references to documents other than ``doctree`` (see the module docstring);
+    a node without one finds its document through its parent, as docutils intends."""
+    for node in doctree.findall():
+        if node is not doctree and getattr(node, "_document", None) not in (None, doctree):
+            node._document = None
 
 
 def _add_static(app):
@@ -139,6 +152,7 @@ def setup(app):
     app.add_config_value("nnbook_unsearchable_modules", ["nnbook.experiments", "nnbook.figures"], "html")
     app.add_domain(BookPythonDomain, override=True)
     app.connect("doctree-read", alt_from_caption)
+    app.connect("doctree-read", detach_foreign_documents, priority=900)  # after every other handler
     app.connect("html-page-context", unique_scripts, priority=900)
     app.connect("html-page-context", executed_notebook_download, priority=400)  # before the theme's buttons
     app.connect("builder-inited", _add_static)
