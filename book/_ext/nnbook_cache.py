@@ -151,11 +151,13 @@ def _on_builder_inited(app):
         return (path in last, first.index(path) if path in first else len(first), str(item[0]))
 
     todo.sort(key=order)
+    order_of = {os.path.realpath(path): i for i, (path, _) in enumerate(todo)}
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     app._nnbook_run = {
         "pool": pool, "cache": cache, "start": time.perf_counter(), "srcdir": Path(app.srcdir),
         # the executed notebooks, offered for download by nnbook_html (HTML builds only)
         "downloads": Path(app.outdir) / "_sources" if app.builder.format == "html" else None,
+        "order": order_of, "last": {p for p in order_of if os.path.realpath(Path(p).with_suffix("")) in last},
         "pending": {os.path.realpath(path): pool.submit(
             _execute, str(path), notebook, str(path.parent) if not nb_config.execution_in_temp else None,
             nb_config.execution_timeout, nb_config.execution_allow_errors) for path, notebook in todo},
@@ -205,6 +207,30 @@ def _on_source_read(app, docname, source):
         _finish(run)
 
 
+def _on_before_read_docs(app, env, docnames):
+    """Read the pages in the order their notebooks finish, not alphabetically.
+
+    Sphinx reads one page at a time and waits at each chapter until its pre-execution is done,
+    so in alphabetical order it would sit at the first chapter while the pages that need no
+    execution (the API pages' autodoc, the glossary) wait behind it, and then read those while
+    both kernels are busy. Instead: the chapters in execution order first, then the pages with
+    nothing to execute, read while the chapters of ``nnbook_execute_last`` run (one core is free
+    by then), and those chapters at the end.
+    """
+    run = getattr(app, "_nnbook_run", None)
+    if not run or not run["pending"]:
+        return
+    position = {name: i for i, name in enumerate(docnames)}
+
+    def key(docname):
+        path = os.path.realpath(env.doc2path(docname))
+        if path in run["order"]:
+            return (2 if path in run["last"] else 0, run["order"][path])
+        return (1, position[docname])
+
+    docnames.sort(key=key)
+
+
 def _on_env_updated(app, env):
     """Store the results of pre-executed notebooks Sphinx did not read (if any) and stop the pool."""
     run = getattr(app, "_nnbook_run", None)
@@ -219,6 +245,7 @@ def setup(app):
     app.add_config_value("nnbook_execute_first", [], "")
     app.connect("config-inited", _on_config_inited, priority=900)
     app.connect("builder-inited", _on_builder_inited, priority=900)
+    app.connect("env-before-read-docs", _on_before_read_docs)
     app.connect("source-read", _on_source_read)
     app.connect("env-updated", _on_env_updated)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
