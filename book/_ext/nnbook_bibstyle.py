@@ -69,8 +69,11 @@ def _cache_installed_plugins():
     for group in groups:
         for suffix in ("", ".aliases"):
             for ep in entry_points(group=group + suffix):
-                # force: pybtex declines to register a name that an entry point already has
-                register_plugin(group + suffix, ep.name, ep.load(), force=True)
+                # force: pybtex declines to register a name that an entry point already has.
+                # An alias ("text" for the plain-text backend) goes into the group itself as well:
+                # pybtex tries the group's entry points before its aliases.
+                for target in {group + suffix, group}:
+                    register_plugin(target, ep.name, ep.load(), force=True)
 
 
 def setup(app):
