@@ -634,7 +634,7 @@ def claims(results: dict) -> list[stats.Claim]:
                     f"64-64-64-10 ReLU net (He), training loss after {bias.epochs} epochs with bias 0 minus with "
                     f"0.01, same weights and minibatch order, {b_small.n} seeds", stats.verdict(b_small), b_small,
                     "sec-biases"),
-        stats.Claim("relu-positive-bias-0.1", "A positive initial bias (0.1) helps ReLU units train.",
+        stats.Claim("relu-bias-one-tenth", "A positive initial bias (0.1) helps ReLU units train.",
                     "CS231n notes",
                     f"the same with bias 0.1, {b_large.n} seeds", stats.verdict(b_large), b_large, "sec-biases"),
         stats.Claim("init-decides-minimum", "The random initialization decides which minimum training reaches.",
