@@ -97,12 +97,12 @@ def init_scale_grid(activations=("tanh", "relu"), log10_std=None, *, depth: int 
     via :func:`nnbook.experiments.initialization.layer_stats` (``n`` inputs: statistics of
     n × width values per layer).
 
-    Grid: ``log10_std`` (default 12 steps, evenly spaced in log10 σ, from σ = 0.01 to 2) plus, always, the
+    Grid: ``log10_std`` (default 10 steps, evenly spaced in log10 σ, from σ = 0.01 to 2) plus, always, the
     exact std of Xavier and of He for ``width`` inputs and outputs, in increasing order.
     """
     width, depth = positive_int(width, "width"), positive_int(depth, "depth")
     xavier, he = float(np.sqrt(2.0 / (width + width))), float(np.sqrt(2.0 / width))
-    log10_std = np.linspace(-2.0, np.log10(2.0), 12) if log10_std is None else as_real_array(log10_std, "log10_std")
+    log10_std = np.linspace(-2.0, np.log10(2.0), 10) if log10_std is None else as_real_array(log10_std, "log10_std")
     stds = np.unique(np.concatenate([10.0 ** log10_std.ravel(), [xavier, he]]))
     shape = (len(activations), stds.size)
     act_std, grad_std = np.empty(shape + (depth,)), np.empty(shape + (depth,))

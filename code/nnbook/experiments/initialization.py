@@ -9,7 +9,6 @@ import numpy as np
 
 from nnbook import activations as act
 from nnbook import data, diagnostics, init, nn, stats
-from nnbook.preprocessing import Standardizer
 from nnbook._validation import as_generator, positive_int, positive_scalar
 from nnbook.experiments.activations import gaussian_moments
 from nnbook.experiments.dead_relu import digits_subset
@@ -209,6 +208,8 @@ DEEP_SCHEMES = ("xavier_normal", "he_normal", ("orthogonal", float(np.sqrt(2.0))
 
 
 def _standardized_digits(n_train, n_val, rng):
+    from nnbook.preprocessing import Standardizer  # imports scikit-learn: only where it is used
+
     ds = data.digits(rng=rng)
     X, y = ds.X_train[:n_train], ds.y_train[:n_train]
     scaler = Standardizer().fit(X)

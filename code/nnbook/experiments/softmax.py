@@ -18,7 +18,6 @@ from nnbook import data, nn, stats
 from nnbook._validation import as_generator, as_real_array, positive_int, positive_scalar
 from nnbook.experiments._memo import memoize
 from nnbook.gradcheck import norm_relative_error, numerical_gradient
-from nnbook.preprocessing import Standardizer
 
 __all__ = ["naive_softmax", "TemperatureSweep", "temperature_sweep", "cross_entropy_gradient_check", "LOGITS",
            "softmax_jacobian", "jacobian_check", "two_class_gap", "BinaryGradients", "binary_gradients",
@@ -225,6 +224,8 @@ def temperature_calibration(n_train: int = 900, hidden: int = 64, epochs: int = 
     n_train = positive_int(n_train, "n_train")
     if n_train >= len(ds.X_train) - 10:
         raise ValueError(f"n_train must leave at least 10 validation images; got {n_train} of {len(ds.X_train)}")
+    from nnbook.preprocessing import Standardizer  # imports scikit-learn: only where it is used
+
     scaler = Standardizer().fit(ds.X_train[:n_train])
     X_tr, y_tr = scaler.transform(ds.X_train[:n_train]), ds.y_train[:n_train]
     X_va, y_va = scaler.transform(ds.X_train[n_train:]), ds.y_train[n_train:]
