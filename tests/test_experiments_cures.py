@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnbook import figures
+from nnbook import figures, stats
 from nnbook.experiments import initialization as ini
 from nnbook.experiments import preprocessing as pre
 
@@ -221,3 +221,23 @@ def test_cure_chapter_figures_render():
     ]
     for fig in made:
         assert fig.axes and fig._repr_png_()[0][:4] == b"\x89PNG"
+
+
+def test_initialization_claims_follow_their_intervals():
+    results = {
+        "symmetry": ini.constant_init_symmetry(epochs=2),
+        "selu": ini.self_normalization(depth=20, width=20, n=20, seeds=(0, 1, 2)),
+        "deep_relu": ini.deep_relu_training(depth=3, width=8, epochs=2, n_train=50, n_val=20, seeds=(0, 1, 2),
+                                            lrs=(0.01,)),
+        "bias": ini.bias_rule(seeds=(0, 1, 2), lrs=(0.3,), epochs=1, n_train=64, n_val=32),
+        "order": ini.init_vs_order(alternatives=3, epochs=1, n_train=64, n_val=32),
+    }
+    claims = {c.id: c for c in ini.claims(results)}
+    # constant and zero weights keep every first-layer unit identical: a deterministic verdict
+    assert claims["constant-init-keeps-symmetry"].verdict == "holds"
+    assert claims["constant-init-keeps-symmetry"].effect is None
+    selu = claims["selu-self-normalizes"]
+    assert selu.effect.n == 3 and selu.verdict == stats.verdict(selu.effect)
+    for c in claims.values():
+        if c.effect is not None and c.verdict != "holds with caveats":
+            assert c.verdict == stats.verdict(c.effect), c.id

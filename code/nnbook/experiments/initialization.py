@@ -620,7 +620,26 @@ def claims(results: dict) -> list[stats.Claim]:
     io = stats.paired(100 * order.disagreement_init, 100 * order.disagreement_order,
                       unit="validation predictions changed (points)")
     depth = xav.act_std.shape[1]
+    sym = {r.label: r for r in results["symmetry"]}
+    constant = next(r for label, r in sym.items() if label.startswith("constant"))
+    equal = max(constant.spread) == 0.0 and max(sym["zeros"].spread) == 0.0
+    selu = {r["activation"]: r for r in results["selu"]}
+    # distance of the last layer's second moment from 1, in orders of magnitude, per seed
+    off = {a: np.abs(np.log10(selu[a]["second"][:, -1])) for a in ("relu", "selu")}
+    norm = stats.paired(off["relu"], off["selu"], unit="orders of magnitude of E[h²] from 1 (ReLU + He minus SELU)")
+    layers = selu["selu"]["second"].shape[1]
     return [
+        stats.Claim("constant-init-keeps-symmetry", "Initializing every weight to the same value never breaks the "
+                    "symmetry between the units of a layer.", "CS231n notes",
+                    f"tanh net on the digits trained {len(constant.spread)} epochs from {constant.label} and from "
+                    f"zeros: largest difference between two first-layer units' weights "
+                    f"{max(constant.spread):g} and {max(sym['zeros'].spread):g} (Xavier: "
+                    f"{sym['Xavier'].spread[-1]:.2g})", "holds" if equal else "does not hold", None, "fig-symmetry"),
+        stats.Claim("selu-self-normalizes", "SELU networks keep their activations normalized through many layers.",
+                    "Klambauer et al. 2017",
+                    f"{layers} layers at initialization, {norm.n} seeds: how far the last layer's second moment "
+                    f"is from 1 (|log10 E[h²]|), ReLU + He minus SELU + LeCun", stats.verdict(norm), norm,
+                    "fig-self-normalization"),
         stats.Claim("he-beats-xavier-deep-relu", "Xavier initialization fails for deep ReLU networks; He "
                     "initialization trains them.", "He et al. 2015",
                     f"{depth}-layer ReLU net on the digits, momentum SGD, learning rate per scheme chosen on "
