@@ -657,9 +657,11 @@ def claims(results: dict) -> list[stats.Claim]:
         stats.Claim("relu-bias-one-tenth", "A positive initial bias (0.1) helps ReLU units train.",
                     "CS231n notes",
                     f"the same with bias 0.1, {b_large.n} seeds", stats.verdict(b_large), b_large, "sec-biases"),
-        stats.Claim("init-decides-minimum", "The random initialization decides which minimum training reaches.",
+        stats.Claim("init-decides-minimum", "The initial weights, more than the other randomness of training, decide "
+                    "which minimum training reaches.",
                     "common advice",
                     f"share of validation predictions that change when only the initial weights change minus "
-                    f"when only the minibatch order changes, {io.n} pairs", stats.verdict(io), io,
+                    f"when only the minibatch order changes, {io.n} pairs (the k-th of each; the two arms share no "
+                    f"randomness, so the pairing is by index only)", stats.verdict(io), io,
                     "fig-init-vs-order"),
     ]

@@ -79,8 +79,12 @@ def forest_plot(entries, *, titles=None):
     ax.grid(axis="y", visible=False)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     if big:
+        limit *= 2  # on a log axis 15 % is no margin: the largest dot would sit on the frame
         ax.set_xscale("symlog", linthresh=1.0)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace("-", "−")))
+        # the decades only, every other one: neighbouring labels of a symlog axis collide
+        decades = [10.0 ** k for k in range(0, int(np.floor(np.log10(limit))) + 1, 2)]
+        ax.set_xticks(sorted([-d for d in decades] + [0.0] + decades))
     ax.set_xlim(-limit, limit)
     ax.set_xlabel("standardized effect: mean of the paired\n"
                   "differences / their SD (> 0 supports the claim)", fontsize=9, loc="right")
