@@ -35,7 +35,7 @@ def xor_boundaries(result):
                                      f"tanh net, {result.nonlinear.sizes[1]} hidden units")):
         _surface(ax, surface)
         _scatter(ax, ds.X_test, ds.y_test)
-        ax.set_title(f"{title}: test accuracy {acc:.0%}")
+        ax.set_title(f"{title}\ntest accuracy {acc:.0%}", fontsize=9)
         ax.set_xlabel("$x_1$")
     axes[0].set_ylabel("$x_2$")
     return fig

@@ -26,7 +26,7 @@ def transform_panels(panels):
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
         c = np.cov(Z, rowvar=False)
-        ax.set_title(f"{title}\ncov = [[{c[0, 0]:.2f}, {c[0, 1]:.2f}], [{c[1, 0]:.2f}, {c[1, 1]:.2f}]]", fontsize=9)
+        ax.set_title(f"{title}\ncov = [[{c[0, 0]:.2f}, {c[0, 1]:.2f}],\n[{c[1, 0]:.2f}, {c[1, 1]:.2f}]]", fontsize=8.5)
     return fig
 
 

@@ -30,7 +30,7 @@ def quadrant_paths(result, *, show_steps: int = 200):
         ax.plot(1.0, -1.0, "*", color=style.PALETTE["red"], ms=13, label="optimum w* = (1, −1)")
         steps = "never" if run.steps_to_tol is None else f"{run.steps_to_tol} steps"
         ax.set_title(f"{titles[key]}\n{steps} to reach w* (lr {run.lr:.2g});\n"
-                     f"{run.same_sign:.0%} of the updates point into quadrant I or III", fontsize=9)
+                     f"{run.same_sign:.0%} of updates in quadrant I/III", fontsize=8.5)
         ax.set_xlabel("$w_1$")
         ax.axhline(0, color="#999999", lw=0.6)
         ax.axvline(0, color="#999999", lw=0.6)
