@@ -87,6 +87,20 @@ def _execute(path: str, notebook, cwd: str, timeout, allow_errors: bool):
     return path, notebook, result.time, result.exc_string if result.err is not None else None
 
 
+def _precompute(spec: str) -> str:
+    """Worker: call ``module:function()`` once so that its memoized result is in the results
+    cache (``NNBOOK_RESULTS_CACHE``, inherited from the build) before a chapter asks for it."""
+    import subprocess
+    import sys
+
+    # a fresh interpreter: this worker has imported numpy already, with as many BLAS threads as cores
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    module, _, name = spec.partition(":")
+    subprocess.run([sys.executable, "-c", f"import {module} as m; m.{name}()"], env=env, check=True,
+                   capture_output=True)
+    return spec
+
+
 def kernel_config(socket_dir: str):
     """traitlets configuration for nbclient's kernel manager: talk to the kernel over Unix
     domain sockets (IPC) in ``socket_dir`` instead of TCP on localhost.
@@ -153,8 +167,13 @@ def _on_builder_inited(app):
     todo.sort(key=order)
     order_of = {os.path.realpath(path): i for i, (path, _) in enumerate(todo)}
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    # Results that a chapter of nnbook_execute_last needs and no other chapter computes
+    # (nnbook_precompute, "module:function"): computed first, beside the longest chapter, so
+    # that the last chapter only reads them and does not run alone at the end of the build.
+    precompute = [pool.submit(_precompute, spec) for spec in app.config.nnbook_precompute]
     app._nnbook_run = {
         "pool": pool, "cache": cache, "start": time.perf_counter(), "srcdir": Path(app.srcdir),
+        "precompute": precompute,
         # the executed notebooks, offered for download by nnbook_html (HTML builds only)
         "downloads": Path(app.outdir) / "_sources" if app.builder.format == "html" else None,
         "order": order_of, "last": {p for p in order_of if os.path.realpath(Path(p).with_suffix("")) in last},
@@ -189,6 +208,9 @@ def _finish(run):
     for future in list(run["pending"].values()):
         _store(run, future)
     run["pending"].clear()
+    for future in run.get("precompute", []):
+        if future.exception() is not None:  # the chapter computes it itself and reports any error
+            LOGGER.info("nnbook: precomputing failed (%s); the chapter computes it", future.exception())
     run["pool"].shutdown()
     run["pool"] = None
     LOGGER.info("nnbook: parallel execution took %.1f s", time.perf_counter() - run["start"])
@@ -252,6 +274,7 @@ def setup(app):
     app.add_config_value("nnbook_parallel_write", True, "")
     app.add_config_value("nnbook_execute_last", [], "")
     app.add_config_value("nnbook_execute_first", [], "")
+    app.add_config_value("nnbook_precompute", [], "")
     app.connect("config-inited", _on_config_inited, priority=900)
     app.connect("builder-inited", _on_builder_inited, priority=900)
     app.connect("env-before-read-docs", _on_before_read_docs)

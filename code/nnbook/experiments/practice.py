@@ -91,6 +91,7 @@ class Comparison:
         return stats.paired(100 * self.test_accuracy[a], 100 * self.test_accuracy[b], unit="test accuracy points")
 
 
+@memoize
 def activation_comparison(activations=tuple(INIT_FOR), lrs=(0.01, 0.03, 0.1, 0.3, 1.0), seeds=tuple(range(10)), *,
                           depth: int = 3, width: int = 64, epochs: int = 10, batch_size: int = 64,
                           target: float = 0.05, dtype=np.float32) -> Comparison:
