@@ -77,3 +77,15 @@ def test_bad_input_is_refused(bad, match):
         stats.paired([1, 2, 3], [1, 2])
     with pytest.raises(ValueError, match="method"):
         stats.one_sample([1, 2], method="z")
+
+
+def test_claim_numbers_keys_for_glue():
+    from nnbook import stats
+    e = stats.paired([1.0, 2.0, 3.0], [0.0, 0.5, 1.0], unit="u")
+    claims = [stats.Claim("a-b", "claim", "src", "measured", stats.verdict(e), e),
+              stats.Claim("c", "claim", "src", "derivation", "holds")]
+    out = stats.claim_numbers(claims)
+    assert out["claim-a-b-mean"] == out["claim-a-b-effect"] == e.mean
+    assert (out["claim-a-b-lo"], out["claim-a-b-hi"]) == e.ci and out["claim-a-b-n"] == 3
+    assert out["claim-a-b-verdict"] == "holds" and out["claim-c-verdict"] == "holds"
+    assert "claim-c-mean" not in out

@@ -26,7 +26,7 @@ from scipy.special import stdtrit
 
 from nnbook._validation import as_generator, one_of
 
-__all__ = ["VERDICTS", "Effect", "Claim", "paired", "one_sample", "verdict"]
+__all__ = ["VERDICTS", "Effect", "Claim", "paired", "one_sample", "verdict", "claim_numbers"]
 
 #: Every verdict the book prints, in the ledger's spelling.
 VERDICTS = ("holds", "holds with caveats", "does not hold", "no detectable difference",
@@ -188,3 +188,17 @@ class Claim:
                 "verdict": self.verdict, "effect": None if e is None else e.mean,
                 "ci": None if e is None else list(e.ci), "unit": None if e is None else e.unit,
                 "n": None if e is None else e.n, "caveat": self.caveat, "evidence": self.evidence}
+
+
+def claim_numbers(claims) -> dict:
+    """The numbers a chapter quotes for its claims, keyed for ``glue``: for each claim
+    ``claim-<id>-verdict`` and, when it has an interval, ``claim-<id>-mean`` (also as
+    ``claim-<id>-effect``), ``claim-<id>-lo``, ``claim-<id>-hi`` and ``claim-<id>-n``."""
+    out = {}
+    for c in claims:
+        if c.effect is not None:
+            out[f"claim-{c.id}-mean"] = out[f"claim-{c.id}-effect"] = c.effect.mean
+            out[f"claim-{c.id}-lo"], out[f"claim-{c.id}-hi"] = c.effect.ci
+            out[f"claim-{c.id}-n"] = c.effect.n
+        out[f"claim-{c.id}-verdict"] = c.verdict
+    return out

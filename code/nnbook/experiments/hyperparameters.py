@@ -517,11 +517,7 @@ def summary(results: dict) -> dict:
     out["curse-retrained-best"] = float(curse.retrained[0].mean())
     out["curse-noise"] = float(np.mean(curse.retrained.std(axis=1, ddof=1)))
     out["curse-gap"] = float(curse.search_values[-1] - curse.search_values[0])
-    for c in claims(results):
-        if c.effect is not None:
-            out[f"claim-{c.id}-effect"] = c.effect.mean
-            out[f"claim-{c.id}-lo"], out[f"claim-{c.id}-hi"] = c.effect.ci
-        out[f"claim-{c.id}-verdict"] = c.verdict
+    out.update(stats.claim_numbers(claims(results)))
     return out
 
 

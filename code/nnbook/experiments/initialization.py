@@ -590,12 +590,7 @@ def summary(results: dict) -> dict:
         out[f"bias-{b:g}-loss-std"] = float(np.nanstd(bias.loss[b], ddof=1))
         out[f"bias-{b:g}-test"] = 100 * float(bias.test_accuracy[b].mean())
         out[f"bias-{b:g}-lr"] = bias.lr[b]
-    for c in claims(results):
-        if c.effect is not None:
-            out[f"claim-{c.id}-mean"] = c.effect.mean
-            out[f"claim-{c.id}-lo"], out[f"claim-{c.id}-hi"] = c.effect.ci
-            out[f"claim-{c.id}-n"] = c.effect.n
-        out[f"claim-{c.id}-verdict"] = c.verdict
+    out.update(stats.claim_numbers(claims(results)))
     return out
 
 

@@ -398,9 +398,5 @@ def summary(results: dict) -> dict:
     out["n-seeded"] = sum(c.effect is not None for _, c in entries)
     for v in stats.VERDICTS:
         out[f"n-{v.replace(' ', '-')}"] = sum(x == v for x in verdicts)
-    for c in claims(results):
-        if c.effect is not None:
-            out[f"claim-{c.id}-effect"] = c.effect.mean
-            out[f"claim-{c.id}-lo"], out[f"claim-{c.id}-hi"] = c.effect.ci
-        out[f"claim-{c.id}-verdict"] = c.verdict
+    out.update(stats.claim_numbers(claims(results)))
     return out

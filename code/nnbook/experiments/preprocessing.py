@@ -430,15 +430,8 @@ def summary(results: dict) -> dict:
         out[f"lambda-median-{key}"] = spec.median
         out[f"lambda-min-{key}"] = spec.smallest
         out[f"lambda-align-{key}"] = spec.mean_alignment
-    # the names of the earlier three-arm race, still read by the practice chapter's ledger
-    out["race-centered-epochs"], out["race-centered-lr"] = out["race-centered16-epochs"], out["race-centered16-lr"]
     out["lambda-max-ratio"] = race.spectrum["raw/16"].largest / race.spectrum["centered/16"].largest
-    for c in claims(results):
-        if c.effect is not None:
-            out[f"claim-{c.id}-mean"] = c.effect.mean
-            out[f"claim-{c.id}-lo"], out[f"claim-{c.id}-hi"] = c.effect.ci
-            out[f"claim-{c.id}-n"] = c.effect.n
-        out[f"claim-{c.id}-verdict"] = c.verdict
+    out.update(stats.claim_numbers(claims(results)))
     return out
 
 
