@@ -11,31 +11,36 @@ from nnbook.figures._base import new_figure, styled
 _RACE_COLORS = {"tanh": style.color("tanh"), "tanh+1": style.PALETTE["purple"], "sigmoid": style.color("sigmoid")}
 
 
+def _path_panel(ax, X, y, path, n, label, ms):
+    """One panel: the loss contours of (X, y) over the (w1, w2) plane, the first ``n`` steps of
+    ``path``, the start and the optimum w* = (1, −1)."""
+    w1, w2 = np.meshgrid(np.linspace(-0.6, 1.6, 201), np.linspace(-1.6, 0.6, 201))
+    L = loss_surface(X, y, w1, w2)
+    ax.contour(w1, w2, L, levels=np.geomspace(L.min() + 1e-4, L.max(), 14), colors="#bbbbbb", linewidths=0.8)
+    ax.plot(path[:n + 1, 0], path[:n + 1, 1], color=style.PALETTE["blue"], lw=0.9, marker=".", ms=ms, label=label)
+    ax.plot(*path[0], "o", color="black", ms=6, label="start (0, 0)")
+    ax.plot(1.0, -1.0, "*", color=style.PALETTE["red"], ms=13, label="optimum w* = (1, −1)")
+    ax.set_xlabel("$w_1$")
+    ax.axhline(0, color="#999999", lw=0.6)
+    ax.axvline(0, color="#999999", lw=0.6)
+    ax.set_aspect("equal")
+    ax.grid(False)
+
+
 @styled
 def quadrant_paths(result, *, show_steps: int = 200):
     """Per-example gradient-descent paths over the loss contours: all-positive inputs
     (left) vs the same inputs centered (right)."""
     fig = new_figure(style.TEXT_WIDTH, 3.6)
     axes = fig.subplots(1, 2, sharex=True, sharey=True)
-    w1, w2 = np.meshgrid(np.linspace(-0.6, 1.6, 201), np.linspace(-1.6, 0.6, 201))
     titles = {"positive": "inputs all positive (sigmoid outputs)", "centered": "the same inputs, centered"}
     for ax, key in zip(axes, ("positive", "centered")):
         X, y, run = result[key]
-        L = loss_surface(X, y, w1, w2)
-        ax.contour(w1, w2, L, levels=np.geomspace(L.min() + 1e-4, L.max(), 14), colors="#bbbbbb", linewidths=0.8)
         n = min(show_steps, len(run.path) - 1)
-        ax.plot(run.path[:n + 1, 0], run.path[:n + 1, 1], color=style.PALETTE["blue"], lw=0.9, marker=".", ms=2.5,
-                label=f"first {n} updates" if n < len(run.path) - 1 else "updates")
-        ax.plot(*run.path[0], "o", color="black", ms=6, label="start (0, 0)")
-        ax.plot(1.0, -1.0, "*", color=style.PALETTE["red"], ms=13, label="optimum w* = (1, −1)")
+        _path_panel(ax, X, y, run.path, n, f"first {n} updates" if n < len(run.path) - 1 else "updates", 2.5)
         steps = "never" if run.steps_to_tol is None else f"{run.steps_to_tol} steps"
         ax.set_title(f"{titles[key]}\n{steps} to reach w* (lr {run.lr:.2g});\n"
                      f"{run.same_sign:.0%} of updates in quadrant I/III", fontsize=8.5)
-        ax.set_xlabel("$w_1$")
-        ax.axhline(0, color="#999999", lw=0.6)
-        ax.axvline(0, color="#999999", lw=0.6)
-        ax.set_aspect("equal")
-        ax.grid(False)
     axes[0].set_ylabel("$w_2$")
     axes[0].legend(loc="lower left", fontsize=8)
     return fig
@@ -47,27 +52,16 @@ def full_batch_paths(paths, full):
     inputs (left) and the same inputs centered (right)."""
     fig = new_figure(style.TEXT_WIDTH, 3.5)
     axes = fig.subplots(1, 2, sharex=True, sharey=True)
-    w1, w2 = np.meshgrid(np.linspace(-0.6, 1.6, 201), np.linspace(-1.6, 0.6, 201))
     titles = {"positive": "inputs all positive", "centered": "the same inputs, centered"}
     for ax, key in zip(axes, ("positive", "centered")):
         X, y, _ = paths[key]
         run = full[key]
-        L = loss_surface(X, y, w1, w2)
-        ax.contour(w1, w2, L, levels=np.geomspace(L.min() + 1e-4, L.max(), 14), colors="#bbbbbb", linewidths=0.8)
         n = len(run.path) - 1 if run.steps_to_tol is None else run.steps_to_tol
-        ax.plot(run.path[:n + 1, 0], run.path[:n + 1, 1], color=style.PALETTE["blue"], lw=0.9, marker=".", ms=3,
-                label="full-batch steps")
-        ax.plot(*run.path[0], "o", color="black", ms=6, label="start (0, 0)")
-        ax.plot(1.0, -1.0, "*", color=style.PALETTE["red"], ms=13, label="optimum w* = (1, −1)")
+        _path_panel(ax, X, y, run.path, n, "full-batch steps", 3)
         kappa = np.linalg.cond(X.T @ X / X.shape[0])
         steps = "never" if run.steps_to_tol is None else f"{run.steps_to_tol} steps"
         ax.set_title(f"{titles[key]}: κ = {kappa:.3g}\n{steps} (best lr {run.lr:.2g}); "
                      f"{run.same_sign:.0%} one-signed", fontsize=9)
-        ax.set_xlabel("$w_1$")
-        ax.axhline(0, color="#999999", lw=0.6)
-        ax.axvline(0, color="#999999", lw=0.6)
-        ax.set_aspect("equal")
-        ax.grid(False)
     axes[0].set_ylabel("$w_2$")
     axes[0].legend(loc="lower left", fontsize=8)
     return fig
