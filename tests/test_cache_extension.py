@@ -48,7 +48,64 @@ def test_cache_is_emptied_only_when_the_source_changes(tmp_path, monkeypatch):
     assert (cache / nnbook_cache.STAMP).read_text().strip() == app.config.nnbook_source_hash
 
 
-def test_kernels_are_reached_over_ipc_without_the_tcp_warning(tmp_path, capfd):
+import pytest
+
+
+@pytest.fixture(scope="module")
+def worker():
+    """This process plays a pre-execution worker; its kernel is shut down afterwards."""
+    yield
+    nnbook_cache._at_worker_exit()
+    assert "km" not in nnbook_cache._WARM
+
+
+def _notebook(*sources):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def _text(cell):
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+
+
+def test_a_reused_kernel_starts_each_notebook_afresh(tmp_path, worker):
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    setup = _notebook("import os, warnings, json\nx = 1\nwarnings.warn('once')\nos.getpid()")
+    _, done, _, error = nnbook_cache._execute("a.md", setup, str(first), 60, False)
+    assert error is None and "UserWarning: once" in _text(done.cells[0])
+    pid = _text(done.cells[0]).splitlines()[-1]
+    probe = _notebook("import os, sys, warnings\n"
+                      "print('x' in dir(), 'json' in dir(), 'json' in sys.modules, os.getcwd(), os.getpid())",
+                      "warnings.warn('once')", "get_ipython().execution_count")
+    _, done, _, error = nnbook_cache._execute("b.md", probe, str(second), 60, False)
+    assert error is None
+    # nothing the first notebook defined, its modules still imported, the notebook's own
+    # directory, the same kernel process
+    assert _text(done.cells[0]).split() == ["False", "False", "True", str(second), pid]
+    assert "UserWarning: once" in _text(done.cells[1])  # a warning shown before is shown again
+    # every output but the process id as in a new kernel (the execution counter restarted too)
+    fresh = nnbook_cache._execute("b.md", _notebook(*[c.source for c in probe.cells]), str(second), 60, False,
+                                  reuse=False)[1]
+    assert _text(fresh.cells[0]).split()[:-1] == _text(done.cells[0]).split()[:-1]
+    assert _text(fresh.cells[2]) == _text(done.cells[2])
+    assert [c.execution_count for c in done.cells] == [1, 2, 3]
+
+
+def test_a_failing_notebook_gets_a_new_kernel_for_the_next(tmp_path, worker):
+    _, _, _, error = nnbook_cache._execute("a.md", _notebook("import os\nos.getpid()", "1 / 0"),
+                                           str(tmp_path), 60, False)
+    assert "ZeroDivisionError" in error and "km" not in nnbook_cache._WARM
+    _, done, _, error = nnbook_cache._execute("b.md", _notebook("6 * 7"), str(tmp_path), 60, False)
+    assert error is None and _text(done.cells[0]) == "42"
+
+
+def test_kernels_are_reached_over_ipc_without_the_tcp_warning(tmp_path, capfd, worker):
     # the pre-execution's kernel talks over Unix sockets: ipykernel's "Kernel is running over
     # TCP without encryption" warning (printed by the kernel process) never appears
     import nbformat

@@ -73,31 +73,142 @@ def _on_config_inited(app, config):
     os.environ["NNBOOK_RESULTS_CACHE"] = str(results.resolve())
 
 
-def _execute(path: str, notebook, cwd: str, timeout, allow_errors: bool):
-    """Worker: execute one notebook in place with jupyter-cache's executor (as myst-nb does)."""
-    from jupyter_cache.executors.utils import single_nb_execution
+#: This worker process's kernel, kept between notebooks (``nnbook_reuse_kernels``): its event
+#: loop, kernel manager and client, and the directory of its sockets.
+_WARM: dict = {}
 
+#: Run (silently) in a reused kernel before each notebook: an empty namespace and execution
+#: counter as in a new kernel, warnings that were shown once shown again, the notebook's
+#: directory as the working directory. The imported modules stay: that is what is reused.
+_RESET = """\
+get_ipython().reset(new_session=True)
+import os as _os, warnings as _warnings
+_warnings.filterwarnings("default", message="nnbook: reset the once-only warning registries")
+_warnings.filters.pop(0)
+_os.chdir({cwd!r})
+del _os, _warnings
+"""
+
+
+def _blas_one_thread():
     # One BLAS thread per kernel: the kernels already run side by side, and BLAS threads
-    # competing for the same cores spin and slow every kernel down.
+    # competing for the same cores spin and slow every kernel down. (The kernel inherits it.)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
-    with tempfile.TemporaryDirectory(prefix="nnbook-kernel-") as sockets:
-        result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors,
-                                     meta_override=True, config=kernel_config(sockets))
-    return path, notebook, result.time, result.exc_string if result.err is not None else None
 
 
-def _precompute(spec: str) -> str:
+def _execute(path: str, notebook, cwd: str, timeout, allow_errors: bool, reuse: bool = True):
+    """Worker: execute one notebook in place, as myst-nb's executor (jupyter-cache) would.
+
+    With ``reuse`` the worker keeps its kernel for the next notebook (see :func:`_warm_execute`).
+    """
+    _blas_one_thread()
+    if not reuse:
+        from jupyter_cache.executors.utils import single_nb_execution
+
+        with tempfile.TemporaryDirectory(prefix="nnbook-kernel-") as sockets:
+            result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors,
+                                         meta_override=True, config=kernel_config(sockets))
+        return path, notebook, result.time, result.exc_string if result.err is not None else None
+    start = time.perf_counter()
+    try:
+        _warm_execute(notebook, cwd or os.getcwd(), timeout, allow_errors)
+    except Exception:  # noqa: BLE001 - reported like jupyter-cache reports it; myst-nb retries
+        import traceback
+
+        _stop_warm_kernel()  # a kernel in an unknown state is not reused
+        return path, notebook, time.perf_counter() - start, traceback.format_exc()
+    return path, notebook, time.perf_counter() - start, None
+
+
+def _warm_execute(notebook, cwd: str, timeout, allow_errors: bool):
+    """Execute ``notebook`` in this worker's kernel, started on first use and kept afterwards.
+
+    Starting a kernel and importing numpy, matplotlib, scipy and nnbook costs about two
+    seconds a notebook; a worker executes several notebooks, so it pays that once. Before each
+    notebook but the first the kernel is reset (:data:`_RESET`): what one notebook defines is
+    gone before the next begins. The book's outputs are the same either way (the build test
+    compares them), and a reader running one notebook gets what the book shows.
+    """
+    import asyncio
+
+    from nbclient import NotebookClient
+
+    if "loop" not in _WARM:
+        import multiprocessing.util
+
+        _WARM["loop"] = asyncio.new_event_loop()
+        # multiprocessing workers skip atexit; their finalizers do run at exit
+        multiprocessing.util.Finalize(None, _at_worker_exit, exitpriority=100)
+    if "sockets" not in _WARM:
+        _WARM["sockets"] = tempfile.mkdtemp(prefix="nnbook-kernel-")
+    if "execution" in notebook.metadata:  # as jupyter-cache's meta_override
+        timeout = notebook.metadata.execution.get("timeout", timeout)
+        allow_errors = notebook.metadata.execution.get("allow_errors", allow_errors)
+    client = NotebookClient(notebook, km=_WARM.get("km"), timeout=timeout, allow_errors=allow_errors, record_timing=False,
+                            resources={"metadata": {"path": cwd}}, config=kernel_config(_WARM["sockets"]))
+    loop = _WARM["loop"]
+    if "kc" in _WARM:
+        client.kc = _WARM["kc"]
+        loop.run_until_complete(_silently(client.kc, _RESET.format(cwd=cwd), timeout))
+    try:
+        loop.run_until_complete(client.async_execute(cleanup_kc=False))
+    finally:  # kept even when the notebook failed, so that _stop_warm_kernel can stop them
+        _WARM["km"], _WARM["kc"] = client.km, client.kc
+
+
+async def _silently(kc, code: str, timeout):
+    """Run ``code`` in the kernel without output or history; raise if it fails."""
+    msg_id = kc.execute(code, silent=True, store_history=False)
+    while True:
+        reply = await kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"resetting the kernel failed: {reply['content']}")
+
+
+def _stop_warm_kernel():
+    """Shut this worker's kernel down (after a notebook failed, and at exit), as nbclient does."""
+    km, kc = _WARM.pop("km", None), _WARM.pop("kc", None)
+    if km is None:
+        return
+
+    async def stop():
+        try:
+            if await ensure_async(km.is_alive()):
+                await ensure_async(km.shutdown_kernel(now=True))
+        finally:
+            await ensure_async(km.cleanup_resources())
+            if kc is not None:
+                await ensure_async(kc.stop_channels())
+
+    from jupyter_core.utils import ensure_async
+
+    _WARM["loop"].run_until_complete(stop())
+
+
+def _at_worker_exit():
+    _stop_warm_kernel()
+    shutil.rmtree(_WARM.pop("sockets", ""), ignore_errors=True)
+
+
+def _precompute(spec: str, reuse: bool = True) -> str:
     """Worker: call ``module:function()`` once so that its memoized result is in the results
-    cache (``NNBOOK_RESULTS_CACHE``, inherited from the build) before a chapter asks for it."""
-    import subprocess
-    import sys
+    cache (``NNBOOK_RESULTS_CACHE``, inherited from the build) before a chapter asks for it.
 
-    # a fresh interpreter: this worker has imported numpy already, with as many BLAS threads as cores
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    It runs in the worker's kernel, which the next notebook then reuses."""
+    import nbformat
+
+    _blas_one_thread()
     module, _, name = spec.partition(":")
-    subprocess.run([sys.executable, "-c", f"import {module} as m; m.{name}()"], env=env, check=True,
-                   capture_output=True)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"import {module} as _m\n_m.{name}();")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    try:
+        _warm_execute(notebook, os.getcwd(), 600, False)
+    finally:
+        if not reuse:
+            _stop_warm_kernel()
     return spec
 
 
@@ -170,7 +281,7 @@ def _on_builder_inited(app):
     # Results that a chapter of nnbook_execute_last needs and no other chapter computes
     # (nnbook_precompute, "module:function"): computed first, beside the longest chapter, so
     # that the last chapter only reads them and does not run alone at the end of the build.
-    precompute = [pool.submit(_precompute, spec) for spec in app.config.nnbook_precompute]
+    precompute = [pool.submit(_precompute, spec, app.config.nnbook_reuse_kernels) for spec in app.config.nnbook_precompute]
     app._nnbook_run = {
         "pool": pool, "cache": cache, "start": time.perf_counter(), "srcdir": Path(app.srcdir),
         "precompute": precompute,
@@ -179,7 +290,8 @@ def _on_builder_inited(app):
         "order": order_of, "last": {p for p in order_of if os.path.realpath(Path(p).with_suffix("")) in last},
         "pending": {os.path.realpath(path): pool.submit(
             _execute, str(path), notebook, str(path.parent) if not nb_config.execution_in_temp else None,
-            nb_config.execution_timeout, nb_config.execution_allow_errors) for path, notebook in todo},
+            nb_config.execution_timeout, nb_config.execution_allow_errors, app.config.nnbook_reuse_kernels)
+            for path, notebook in todo},
     }
 
 
@@ -272,6 +384,7 @@ def setup(app):
     app.add_config_value("nnbook_source_hash", "", "env")
     app.add_config_value("nnbook_parallel_execution", True, "")
     app.add_config_value("nnbook_parallel_write", True, "")
+    app.add_config_value("nnbook_reuse_kernels", True, "")
     app.add_config_value("nnbook_execute_last", [], "")
     app.add_config_value("nnbook_execute_first", [], "")
     app.add_config_value("nnbook_precompute", [], "")
