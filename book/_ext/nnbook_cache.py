@@ -71,6 +71,35 @@ def _on_config_inited(app, config):
     # Experiment results shared between the chapters of this build (nnbook.experiments._memo);
     # the kernels inherit the variable.
     os.environ["NNBOOK_RESULTS_CACHE"] = str(results.resolve())
+    if (previous != source_hash and config.nnbook_parallel_execution and config.nnbook_reuse_kernels
+            and getattr(config, "nb_execution_mode", None) == "cache"):
+        # An empty cache: every notebook will be executed. Start the workers' kernels now, so
+        # that they start and import while Sphinx sets itself up (_on_builder_inited uses them).
+        LOGGER.info("nnbook: empty execution cache: starting %d kernels", os.cpu_count() or 1)
+        app._nnbook_pool = _new_pool(os.cpu_count() or 1)
+        for _ in range(app._nnbook_pool._max_workers):
+            app._nnbook_pool.submit(_warm_up)
+
+
+def _new_pool(workers: int):
+    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+#: What a worker's kernel imports before it is given a notebook: what every chapter imports.
+WARM_UP = "import numpy, matplotlib.figure, IPython.display, myst_nb, nnbook.figures, nnbook.nn"
+
+
+def _warm_up() -> None:
+    """Worker: start this worker's kernel and import :data:`WARM_UP` in it."""
+    import nbformat
+
+    _blas_one_thread()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    try:
+        _warm_execute(notebook, os.getcwd(), 600, False)
+    except Exception:  # noqa: BLE001 - the next notebook starts its own kernel and reports errors
+        _stop_warm_kernel()
 
 
 #: This worker process's kernel, kept between notebooks (``nnbook_reuse_kernels``): its event
@@ -253,13 +282,16 @@ def _uncached_notebooks(app, cache):
 def _on_builder_inited(app):
     """Start executing, in parallel worker processes, every notebook missing from the cache."""
     nb_config = getattr(app.env, "mystnb_config", None)
-    if not app.config.nnbook_parallel_execution or nb_config is None or nb_config.execution_mode != "cache":
-        return
-    from jupyter_cache import get_cache
+    early = getattr(app, "_nnbook_pool", None)  # started at config-inited, kernels warming up
+    todo = []
+    if app.config.nnbook_parallel_execution and nb_config is not None and nb_config.execution_mode == "cache":
+        from jupyter_cache import get_cache
 
-    cache = get_cache(nb_config.execution_cache_path)
-    todo = _uncached_notebooks(app, cache)
+        cache = get_cache(nb_config.execution_cache_path)
+        todo = _uncached_notebooks(app, cache)
     if not todo:
+        if early is not None:
+            early.shutdown()
         return
     # Even one notebook is executed here rather than by myst-nb: Sphinx reads the other pages
     # meanwhile, and the kernel gets the IPC connection of kernel_config().
@@ -277,7 +309,7 @@ def _on_builder_inited(app):
 
     todo.sort(key=order)
     order_of = {os.path.realpath(path): i for i, (path, _) in enumerate(todo)}
-    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = getattr(app, "_nnbook_pool", None) or _new_pool(workers)
     # Results that a chapter of nnbook_execute_last needs and no other chapter computes
     # (nnbook_precompute, "module:function"): computed first, beside the longest chapter, so
     # that the last chapter only reads them and does not run alone at the end of the build.
@@ -342,14 +374,13 @@ def _on_source_read(app, docname, source):
 
 
 def _on_before_read_docs(app, env, docnames):
-    """Read the pages in the order their notebooks finish, not alphabetically.
+    """Read the pages that need no execution first, then the chapters in the order their
+    notebooks finish, not alphabetically.
 
-    Sphinx reads one page at a time and waits at each chapter until its pre-execution is done,
-    so in alphabetical order it would sit at the first chapter while the pages that need no
-    execution (the API pages' autodoc, the glossary) wait behind it, and then read those while
-    both kernels are busy. Instead: the chapters in execution order first, then the pages with
-    nothing to execute, read while the chapters of ``nnbook_execute_last`` run (one core is free
-    by then), and those chapters at the end.
+    Sphinx reads one page at a time and waits at each chapter until its pre-execution is done.
+    The pages with nothing to execute (the API pages' autodoc, the glossary: several seconds)
+    are read first, while the first chapters execute; read after the chapters they would be
+    the last work of the build's reading, with the kernels done and a core idle.
     """
     run = getattr(app, "_nnbook_run", None)
     if not run or not run["pending"]:
@@ -359,8 +390,8 @@ def _on_before_read_docs(app, env, docnames):
     def key(docname):
         path = os.path.realpath(env.doc2path(docname))
         if path in run["order"]:
-            return (2 if path in run["last"] else 0, run["order"][path])
-        return (1, position[docname])
+            return (2 if path in run["last"] else 1, run["order"][path])
+        return (0, position[docname])
 
     docnames.sort(key=key)
 

@@ -4,7 +4,7 @@
   Vega-Lite and vega-embed (the versions inside the installed vl-convert wheel, nothing
   downloaded) plus the few lines of glue below, which draw every ``div.nnbook-explore`` of
   the page from the Vega-Lite spec it holds. It is written once to ``_static`` (the bundle
-  takes a few seconds to make, so it is made in a background thread while the chapters
+  takes a few seconds to make, so it is made in a child process while the chapters
   execute, and kept between builds in ``_build/.nnbook_explore``).
 * Only pages that show a chart load it (``<script type="module">``, cached by the browser
   across pages), with ``nnbook-explore.css``.
@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from pathlib import Path
 
 from docutils import nodes
@@ -70,27 +69,39 @@ def _bundle_dir(app) -> Path:
     return Path(app.outdir).parent / ".nnbook_explore"
 
 
-def _make_bundle(app) -> None:
+def _bundle_key() -> str:
+    from importlib.metadata import version
+
+    return hashlib.sha256((version("vl-convert-python") + GLUE + CSS).encode()).hexdigest()[:16]
+
+
+def _make_bundle(folder) -> None:
+    """Write the script and the stylesheet into ``folder`` (run in a child process: see _start)."""
     import vl_convert
 
-    key = hashlib.sha256((vl_convert.__version__ + GLUE + CSS).encode()).hexdigest()[:16]
-    folder = _bundle_dir(app)
-    stamp = folder / "key"
-    if stamp.exists() and stamp.read_text() == key and (folder / SCRIPT).exists():
-        return
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SCRIPT).write_text(vl_convert.javascript_bundle(GLUE), encoding="utf-8")
     (folder / STYLE).write_text(CSS, encoding="utf-8")
-    stamp.write_text(key)
+    (folder / "key").write_text(_bundle_key())
 
 
 def _start(app):
     if app.builder.format != "html":
         return
-    thread = threading.Thread(target=_make_bundle, args=(app,), name="nnbook-explore-bundle", daemon=True)
-    thread.start()
-    app._nnbook_explore_thread = thread
-    app.config.html_static_path.append(str(_bundle_dir(app)))
+    folder = _bundle_dir(app)
+    app.config.html_static_path.append(str(folder))
+    stamp = folder / "key"
+    if stamp.exists() and stamp.read_text() == _bundle_key() and (folder / SCRIPT).exists():
+        return
+    # In a child process, not a thread: vl-convert holds the GIL while it bundles (~2 s), which
+    # would stop Sphinx meanwhile.
+    import subprocess
+    import sys
+
+    code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); " \
+           f"import nnbook_explore; nnbook_explore._make_bundle({str(folder)!r})"
+    app._nnbook_explore_process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
 
 
 def _page_has_chart(doctree) -> bool:
@@ -104,10 +115,12 @@ def _add_to_page(app, pagename, templatename, context, doctree):
 
 
 def _wait(app, *args):
-    thread = getattr(app, "_nnbook_explore_thread", None)
-    if thread is not None:
-        thread.join()
-        app._nnbook_explore_thread = None
+    process = getattr(app, "_nnbook_explore_process", None)
+    if process is not None:
+        app._nnbook_explore_process = None
+        _, err = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"nnbook_explore: making {SCRIPT} failed:\n{err.decode(errors='replace')}")
     return []
 
 

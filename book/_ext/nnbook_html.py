@@ -24,6 +24,10 @@
   hold the whole build environment, so each API page's doctree was pickled with every other
   page's exercises inside it (2.2 MB for a page of 4 KB of text; loading them cost ~10 s a
   build). :func:`detach_foreign_documents` points those nodes back at their own doctree.
+* A ``{numref}`` is resolved without unpickling the whole doctree of the page it points to
+  each time (Sphinx 7.4 does, to look up the target's node type): the ~80 references of the
+  book loaded a ~200 kB doctree each, in the serial part of the parallel write
+  (:class:`BookStandardDomain`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.domains.python import PythonDomain
+from sphinx.domains.std import StandardDomain
 
 STATIC = Path(__file__).resolve().parent.parent / "_static"
 
@@ -148,9 +153,45 @@ class BookPythonDomain(PythonDomain):
             yield name, dispname, objtype, docname, anchor, priority
 
 
+#: Doctrees loaded to resolve numrefs, by (environment, page); emptied before and after writing.
+_NUMREF_TARGETS: dict = {}
+
+
+class BookStandardDomain(StandardDomain):
+    """The standard domain, with the page a ``{numref}`` points to loaded once per build.
+
+    Sphinx's resolver only reads the target node (its type and number) from the doctree it
+    loads, so one read-only copy per page serves every reference to it.
+    """
+
+    def _resolve_numref_xref(self, env, *args, **kwargs):
+        if "get_doctree" in vars(env):  # not ours to wrap
+            return super()._resolve_numref_xref(env, *args, **kwargs)
+        load = env.get_doctree
+
+        def cached(docname):
+            key = (id(env), docname)
+            if key not in _NUMREF_TARGETS:
+                _NUMREF_TARGETS[key] = load(docname)
+            return _NUMREF_TARGETS[key]
+
+        env.get_doctree = cached
+        try:
+            return super()._resolve_numref_xref(env, *args, **kwargs)
+        finally:
+            del env.get_doctree
+
+
+def _forget_numref_targets(*args):
+    _NUMREF_TARGETS.clear()
+
+
 def setup(app):
     app.add_config_value("nnbook_unsearchable_modules", ["nnbook.experiments", "nnbook.figures"], "html")
     app.add_domain(BookPythonDomain, override=True)
+    app.add_domain(BookStandardDomain, override=True)
+    app.connect("env-updated", _forget_numref_targets)
+    app.connect("build-finished", _forget_numref_targets)
     app.connect("doctree-read", alt_from_caption)
     app.connect("doctree-read", detach_foreign_documents, priority=900)  # after every other handler
     app.connect("html-page-context", unique_scripts, priority=900)
