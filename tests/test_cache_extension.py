@@ -27,7 +27,8 @@ def test_hash_changes_with_source_and_only_with_source(tmp_path):
 class _App:
     def __init__(self, outdir):
         self.outdir = str(outdir)
-        self.config = type("Config", (), {"nb_execution_cache_path": ""})()
+        self.config = type("Config", (), {"nb_execution_cache_path": "", "nb_execution_mode": "cache",
+                                          "nnbook_parallel_execution": False, "nnbook_reuse_kernels": True})()
 
 
 def test_cache_is_emptied_only_when_the_source_changes(tmp_path, monkeypatch):
