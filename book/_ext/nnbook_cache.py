@@ -35,7 +35,28 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from nnbook.experiments._memo import package_source_hash  # the same key as the results cache
+
+def _nnbook_dir() -> Path:
+    """The installed ``nnbook`` package's folder, found without importing the package (which
+    imports scipy and matplotlib: half a second of a no-op rebuild)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("nnbook")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("nnbook_cache: the nnbook package is not installed (pip install -e code)")
+    return Path(list(spec.submodule_search_locations)[0]).resolve()
+
+
+def _load_memo():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_nnbook_memo", _nnbook_dir() / "experiments" / "_memo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+package_source_hash = _load_memo().package_source_hash  # the same key as the results cache
 
 __all__ = ["package_source_hash", "setup"]
 
@@ -44,9 +65,7 @@ STAMP = "nnbook-source.sha256"
 
 
 def _package_dir(app) -> Path:
-    import nnbook
-
-    return Path(nnbook.__file__).resolve().parent
+    return _nnbook_dir()
 
 
 def _cache_dir(app) -> Path:
@@ -267,6 +286,8 @@ def _uncached_notebooks(app, cache):
     for path in sorted(srcdir.rglob("*.md")):
         if any(part.startswith((".", "_")) for part in path.relative_to(srcdir).parts[:-1]):
             continue
+        if _read_and_unchanged(env, path):
+            continue  # Sphinx will not read it, so myst-nb will not ask for its outputs
         text = path.read_text(encoding="utf-8")
         reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
         if reader is None:
@@ -277,6 +298,18 @@ def _uncached_notebooks(app, cache):
         except KeyError:
             found.append((path, notebook))
     return found
+
+
+def _read_and_unchanged(env, path: Path) -> bool:
+    """Whether the saved environment has ``path`` read after its last change, with its doctree
+    saved (Sphinx's first tests for an outdated page; a changed dependency also makes Sphinx
+    read a page again, and then myst-nb finds its unchanged cells in the cache)."""
+    docname = env.path2doc(str(path))
+    if docname is None or docname not in env.all_docs or docname in env.reread_always:
+        return False
+    if not (Path(env.doctreedir) / f"{docname}.doctree").is_file():
+        return False
+    return path.stat().st_mtime_ns // 1_000 <= env.all_docs[docname]
 
 
 def _on_builder_inited(app):

@@ -59,9 +59,16 @@ def _evidence_resolver(app):
     return url
 
 
+def _note_pages_read(app, env, docnames):
+    app._nnbook_pages_read = len(docnames)
+
+
 def write_ledger(app, exception):
     if exception is not None or app.builder.format != "html":
         return
+    path = Path(app.outdir) / FILENAME
+    if path.is_file() and getattr(app, "_nnbook_pages_read", 1) == 0:
+        return  # a build that read no page: the book, its results and so the ledger are unchanged
     import nnbook
     from nnbook.experiments import _memo, practice
 
@@ -69,11 +76,11 @@ def write_ledger(app, exception):
     bibfiles = [Path(app.srcdir) / f for f in getattr(app.config, "bibtex_bibfiles", [])]
     data = practice.ledger(entries, version=nnbook.__version__, source_hash=_memo.source_hash(),
                            evidence_url=_evidence_resolver(app), cite=_citation_text(bibfiles))
-    path = Path(app.outdir) / FILENAME
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     LOGGER.info("nnbook: wrote %d claims to %s", len(data["claims"]), path)
 
 
 def setup(app):
+    app.connect("env-before-read-docs", _note_pages_read)
     app.connect("build-finished", write_ledger)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
