@@ -15,12 +15,17 @@ A build with no change to the package keeps both the environment and the cache.
 It also makes a clean build faster: myst-nb executes the chapters one at a time, while Sphinx
 reads them, so on a machine with several cores all but one sit idle. At ``builder-inited``
 this extension finds every MyST notebook whose outputs are not in the cache, executes them in
-parallel worker processes (one kernel each, as many at a time as there are cores), and
-stores the results in the cache exactly as myst-nb would. myst-nb then finds every notebook
-in the cache. A notebook that fails here is simply not cached: myst-nb executes it again
-in the normal way and reports the error as usual. The kernels are reached over Unix domain
-sockets, not TCP (see :func:`kernel_config`). Set ``nnbook_parallel_execution = False``
-(``sphinx: config:`` in ``_config.yml``) to turn this off.
+parallel worker processes (as many as there are cores), and stores the results in the cache
+exactly as myst-nb would. myst-nb then finds every notebook in the cache. A notebook that
+fails here is simply not cached: myst-nb executes it again in the normal way and reports the
+error as usual. The kernels are reached over Unix domain sockets, not TCP (see
+:func:`kernel_config`). Set ``nnbook_parallel_execution = False`` (``sphinx: config:`` in
+``_config.yml``) to turn this off.
+
+Each worker keeps one kernel for all its notebooks (``nnbook_reuse_kernels``, default True),
+reset before each notebook (:data:`_RESET`): starting a kernel and importing numpy,
+matplotlib, scipy and nnbook cost about two seconds per notebook. On an empty cache the
+workers start their kernels at ``config-inited``, while Sphinx is still setting itself up.
 """
 
 from __future__ import annotations
@@ -108,13 +113,18 @@ def _new_pool(workers: int):
 WARM_UP = "import numpy, matplotlib.figure, IPython.display, myst_nb, nnbook.figures, nnbook.nn"
 
 
-def _warm_up() -> None:
-    """Worker: start this worker's kernel and import :data:`WARM_UP` in it."""
+def _one_cell_notebook(code: str):
     import nbformat
 
-    _blas_one_thread()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def _warm_up() -> None:
+    """Worker: start this worker's kernel and import :data:`WARM_UP` in it."""
+    _blas_one_thread()
+    notebook = _one_cell_notebook(WARM_UP)
     try:
         _warm_execute(notebook, os.getcwd(), 600, False)
     except Exception:  # noqa: BLE001 - the next notebook starts its own kernel and reports errors
@@ -246,12 +256,9 @@ def _precompute(spec: str, reuse: bool = True) -> str:
     cache (``NNBOOK_RESULTS_CACHE``, inherited from the build) before a chapter asks for it.
 
     It runs in the worker's kernel, which the next notebook then reuses."""
-    import nbformat
-
     _blas_one_thread()
     module, _, name = spec.partition(":")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"import {module} as _m\n_m.{name}();")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = _one_cell_notebook(f"import {module} as _m\n_m.{name}();")
     try:
         _warm_execute(notebook, os.getcwd(), 600, False)
     finally:
