@@ -52,6 +52,34 @@ def test_cache_is_emptied_only_when_the_source_changes(tmp_path, monkeypatch):
 import pytest
 
 
+def test_only_pages_sphinx_will_not_read_again_are_skipped(tmp_path):
+    from sphinx.environment import CONFIG_CHANGED, CONFIG_OK
+
+    page = tmp_path / "chapter.md"
+    page.write_text("text")
+    (tmp_path / "chapter.doctree").write_text("saved")
+    read_at = page.stat().st_mtime_ns // 1_000
+
+    class Env:
+        doctreedir = str(tmp_path)
+        config_status = CONFIG_OK
+        all_docs = {"chapter": read_at}
+        reread_always = set()
+
+        def path2doc(self, path):
+            return "chapter" if path == str(page) else None
+
+    env = Env()
+    assert nnbook_cache._read_and_unchanged(env, page)
+    env.config_status = CONFIG_CHANGED  # e.g. the package's source hash: every page is read again
+    assert not nnbook_cache._read_and_unchanged(env, page)
+    env.config_status = CONFIG_OK
+    env.all_docs = {"chapter": read_at - 1}  # edited after it was read
+    assert not nnbook_cache._read_and_unchanged(env, page)
+    env.all_docs = {}
+    assert not nnbook_cache._read_and_unchanged(env, page)
+
+
 @pytest.fixture(scope="module")
 def worker():
     """This process plays a pre-execution worker; its kernel is shut down afterwards."""

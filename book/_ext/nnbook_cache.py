@@ -311,6 +311,10 @@ def _read_and_unchanged(env, path: Path) -> bool:
     """Whether the saved environment has ``path`` read after its last change, with its doctree
     saved (Sphinx's first tests for an outdated page; a changed dependency also makes Sphinx
     read a page again, and then myst-nb finds its unchanged cells in the cache)."""
+    from sphinx.environment import CONFIG_OK
+
+    if env.config_status != CONFIG_OK:  # a changed configuration: Sphinx reads every page again
+        return False
     docname = env.path2doc(str(path))
     if docname is None or docname not in env.all_docs or docname in env.reread_always:
         return False
