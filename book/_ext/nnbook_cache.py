@@ -445,14 +445,18 @@ def _on_env_updated(app, env):
 
     Then let Sphinx write the pages in parallel (``nnbook_parallel_write``): reading had to be
     serial (it waits for each chapter's execution), but writing ~30 pages is 9 s of one core
-    while the other idles. Sphinx forks one writer per core when ``app.parallel`` > 1 and every
-    extension declares itself safe for parallel writing (otherwise it warns and writes serially).
+    while the other idles. Sphinx forks writers when ``app.parallel`` > 1 and every extension
+    declares itself safe for parallel writing (otherwise it warns and writes serially). It cuts
+    the pages into chunks of about ``pages / app.parallel`` and runs ``app.parallel`` writers
+    at a time, so two writers on two cores get three chunks, the last one written alone;
+    twice as many writers as cores get chunks small enough to keep every core busy to the end
+    (the write phase of a clean build: 7.7–8.3 s → 4.8–5.6 s on two cores).
     """
     run = getattr(app, "_nnbook_run", None)
     if run:
         _finish(run)
     if app.config.nnbook_parallel_write and app.parallel <= 1:
-        app.parallel = os.cpu_count() or 1
+        app.parallel = 2 * (os.cpu_count() or 1)
 
 
 def setup(app):
