@@ -71,7 +71,7 @@ def full_batch_paths(paths, full):
 def sigmoid_twin(eq):
     """Training loss of sigmoid nets at lr and of their tanh + 1 twins, one panel per depth:
     the twin with every parameter at its rescaled rate (dashed black) and at the one rate
-    lr/4 (purple); mean over the seeds."""
+    lr/4 (pink); mean over the seeds."""
     labels = list(eq.sigmoid)
     fig = new_figure(style.TEXT_WIDTH, 3.0)
     axes = np.atleast_1d(fig.subplots(1, len(labels), sharey=True))
