@@ -97,15 +97,27 @@ class PathRun:
     same_sign: float  # fraction of updates with both components of one sign
 
 
-def sgd_path(X, y, w0, *, lr: float, steps: int, w_star, tol: float, label: str = "") -> PathRun:
-    """Per-example gradient descent on ``½ (w·x − y)²``, visiting the rows of X in order,
-    cyclically. Each update is ``−lr (w·x − y) x``: a multiple of the input ``x``."""
+def _start_path(X, y, w0, lr, steps, w_star):
+    """The checked arguments of a path function and its path array, with row 0 = ``w0``."""
     X, y = as_real_array(X, "X"), as_real_array(y, "y")
     lr, steps = positive_scalar(lr, "lr"), positive_int(steps, "steps")
     w = np.array(w0, dtype=float)
-    w_star = np.asarray(w_star, dtype=float)
     path = np.empty((steps + 1, w.size))
     path[0] = w
+    return X, y, lr, steps, w, np.asarray(w_star, dtype=float), path
+
+
+def _path_run(label, lr, path, reached, updates) -> PathRun:
+    """The :class:`PathRun`, with the sign pattern of the updates on the way to the optimum
+    (non-finite updates and those that underflowed to 0 after it left out)."""
+    moving = updates[np.all(np.isfinite(updates), axis=1) & np.any(updates != 0, axis=1)]
+    return PathRun(label, lr, path, reached, same_sign_fraction(moving) if moving.size else float("nan"))
+
+
+def sgd_path(X, y, w0, *, lr: float, steps: int, w_star, tol: float, label: str = "") -> PathRun:
+    """Per-example gradient descent on ``½ (w·x − y)²``, visiting the rows of X in order,
+    cyclically. Each update is ``−lr (w·x − y) x``: a multiple of the input ``x``."""
+    X, y, lr, steps, w, w_star, path = _start_path(X, y, w0, lr, steps, w_star)
     updates = np.empty((steps, w.size))
     reached = None
     with np.errstate(over="ignore", invalid="ignore"):
@@ -116,10 +128,7 @@ def sgd_path(X, y, w0, *, lr: float, steps: int, w_star, tol: float, label: str 
             path[t + 1] = w
             if reached is None and np.linalg.norm(w - w_star) < tol:
                 reached = t + 1
-    # The sign pattern of the updates on the way to the optimum (after it, they underflow to 0).
-    moving = updates[:reached or steps]
-    moving = moving[np.all(np.isfinite(moving), axis=1) & np.any(moving != 0, axis=1)]
-    return PathRun(label, lr, path, reached, same_sign_fraction(moving) if moving.size else float("nan"))
+    return _path_run(label, lr, path, reached, updates[:reached or steps])
 
 
 def loss_surface(X, y, w1, w2) -> np.ndarray:
@@ -167,12 +176,7 @@ def two_weight_problem(n: int = 40, w_star=(1.0, -1.0), *, step: float = 0.5, to
 def gd_path(X, y, w0, *, lr: float, steps: int, w_star, tol: float, label: str = "") -> PathRun:
     """Full-batch gradient descent on the mean of ``½ (w·x − y)²``: each step is
     ``−lr · mean_n (w·x_n − y_n) x_n``, a sum of per-example updates whose signs can mix."""
-    X, y = as_real_array(X, "X"), as_real_array(y, "y")
-    lr, steps = positive_scalar(lr, "lr"), positive_int(steps, "steps")
-    w = np.array(w0, dtype=float)
-    w_star = np.asarray(w_star, dtype=float)
-    path = np.empty((steps + 1, w.size))
-    path[0] = w
+    X, y, lr, steps, w, w_star, path = _start_path(X, y, w0, lr, steps, w_star)
     reached = None
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
@@ -180,9 +184,7 @@ def gd_path(X, y, w0, *, lr: float, steps: int, w_star, tol: float, label: str =
             path[t + 1] = w
             if reached is None and np.linalg.norm(w - w_star) < tol:
                 reached = t + 1
-    updates = np.diff(path[:(reached or steps) + 1], axis=0)
-    updates = updates[np.all(np.isfinite(updates), axis=1) & np.any(updates != 0, axis=1)]
-    return PathRun(label, lr, path, reached, same_sign_fraction(updates) if updates.size else float("nan"))
+    return _path_run(label, lr, path, reached, np.diff(path[:(reached or steps) + 1], axis=0))
 
 
 def gd_steps(X, y, lrs, *, steps: int, w_star, tol: float) -> tuple[np.ndarray, np.ndarray]:
